@@ -1,0 +1,91 @@
+# fwctl - XDP/tc packet-filter firewall.
+#   make            build BPF objects, skeletons and fwctl into build/
+#   make check      install dependencies, build, run every test tier
+#   make demo       install dependencies, build, run the three-namespace lab
+#   make install    install fwctl (DESTDIR and PREFIX honoured)
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+B        := build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PKGS     := libbpf libxdp jansson libmnl
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+CFLAGS   ?= -O2 -g
+FW_CFLAGS = $(CFLAGS) -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+            -Iinclude -Ictl -I$(B) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+DEPFLAGS  = -MMD -MP
+
+# BPF: UAPI headers only (no vmlinux.h); the multiarch dir gives <asm/...>.
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Iinclude -I$(ARCH_INC)
+
+BPF_SRCS := xdp/fw_xdp.bpf.c tc/fw_tc.bpf.c
+BPF_OBJS := $(patsubst %.bpf.c,$(B)/%.bpf.o,$(notdir $(BPF_SRCS)))
+SKELS    := $(patsubst %.bpf.c,$(B)/%.skel.h,$(notdir $(BPF_SRCS)))
+
+CTL_SRCS := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
+CTL_OBJS := $(patsubst ctl/%.c,$(B)/ctl/%.o,$(CTL_SRCS))
+LIB      := $(B)/libfwctl.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+PROG_SRCS := $(wildcard tests/prog/*.c)
+PROG_BINS := $(patsubst tests/prog/%.c,$(B)/tests/%,$(PROG_SRCS))
+
+all: $(B)/fwctl
+
+deps:
+	@scripts/install-deps.sh
+
+# --- BPF objects and skeletons -------------------------------------------
+$(B)/%.bpf.o: xdp/%.bpf.c | $(B)
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(B)/%.bpf.o: tc/%.bpf.c | $(B)
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(B)/%.skel.h: $(B)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<)) > $@
+
+# --- fwctl ------------------------------------------------------------------
+$(B)/ctl/%.o: ctl/%.c | $(B)/ctl
+	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(B)/ctl/loader.o: $(SKELS)		# embeds the BPF objects
+$(LIB): $(CTL_OBJS)
+	ar rcs $@ $^
+$(B)/fwctl: $(B)/ctl/main.o $(LIB)
+	$(CC) $(FW_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- tests ----------------------------------------------------------------
+$(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
+	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+$(B)/tests/%: tests/prog/%.c $(LIB) | $(B)/tests
+	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -Itests/prog -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+tests: $(B)/fwctl $(UNIT_BINS) $(PROG_BINS)
+
+check: deps
+	$(MAKE) tests
+	tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+install: $(B)/fwctl
+	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
+
+$(B) $(B)/ctl $(B)/tests:
+	mkdir -p $@
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps tests check demo install clean
+.SECONDARY:
+
+-include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d)

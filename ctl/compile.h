@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compile.h - stage 2: policy IR -> tables, plain data saying exactly what
+ * every classifier map must hold for one generation. Pure and
+ * deterministic: same policy in, same tables out; no kernel call.
+ */
+#ifndef FW_COMPILE_H
+#define FW_COMPILE_H
+
+#include "policy.h"
+#include "model.h"
+
+struct fw_lpm_entry {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t field;		/* enum fw_field */
+	uint8_t plen;
+	uint8_t addr[16];
+	uint32_t cls;
+};
+
+struct fw_dir_tables {
+	uint8_t default_action;
+	uint32_t n_rules;
+	struct fw_rule *rules;		/* n_rules */
+	struct fw_l4tab *l4;		/* one table, ~256 KiB */
+	struct fw_lpm_entry *lpm;
+	size_t n_lpm;
+};
+
+struct fw_tables {
+	uint8_t non_ip_action;
+	struct fw_dir_tables dir[FW_NDIR];
+	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
+	size_t n_cls;
+};
+
+/* 0, or -EINVAL with *err set (limits exceeded), or -ENOMEM. */
+int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
+	       struct fw_err *err);
+void fw_tables_free(struct fw_tables *t);
+
+/*
+ * Evaluate the tables for one packet exactly as the data path does: the
+ * index of the first matching rule of direction dir, or -1 (default).
+ */
+int fw_tables_match(const struct fw_tables *t, unsigned int dir,
+		    const struct fw_pkt_desc *pkt);
+
+#endif /* FW_COMPILE_H */

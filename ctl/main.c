@@ -1,0 +1,913 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the fwctl command line: option parsing, one function per verb,
+ * and the text / JSON output of the read verbs. Everything that touches
+ * the kernel lives in the other ctl/ modules.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <bpf/libbpf.h>
+#include "fwctl.h"
+#include "sha256.h"
+
+static bool opt_json, opt_pretty;
+static const char *opt_pin_dir;
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+static const struct cmd *find_cmd(const char *name);
+
+static int usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'fwctl %s%s--help'.\n", verb ? verb : "",
+		verb ? " " : "");
+	return FW_EXIT_USAGE;
+}
+
+static int kerr(int ret)
+{
+	return ret ? FW_EXIT_KERNEL : FW_EXIT_OK;
+}
+
+static void emit_json(json_t *doc)
+{
+	json_dumpf(doc, stdout, opt_pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	fputc('\n', stdout);
+	json_decref(doc);
+}
+
+/* Parse "--help" / "-h" and verb options shared by every verb. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static void print_verb_help(const struct cmd *c)
+{
+	printf("Usage: fwctl [OPTIONS] %s%s%s\n\n%s\n", c->name,
+	       *c->args ? " " : "", c->args, c->help);
+}
+
+static int print_policy_error(const struct fw_err *err)
+{
+	char buf[1024];
+
+	fprintf(stderr, "Error: %s\n", fw_err_format(err, buf, sizeof(buf)));
+	return FW_EXIT_USAGE;
+}
+
+static const char *time_str(uint64_t ns, char *buf, size_t size)
+{
+	time_t t = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* --- rule rendering -------------------------------------------------------- */
+
+static json_t *prefixes_json(const struct fw_prefix *p, size_t n)
+{
+	json_t *a = json_array();
+	char buf[64];
+
+	for (size_t i = 0; i < n; i++) {
+		fw_prefix_format(&p[i], buf, sizeof(buf));
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
+static json_t *ports_json(const struct fw_prange *r, size_t n)
+{
+	json_t *a = json_array();
+	char buf[16];
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].lo == r[i].hi)
+			snprintf(buf, sizeof(buf), "%u", r[i].lo);
+		else
+			snprintf(buf, sizeof(buf), "%u-%u", r[i].lo, r[i].hi);
+		json_array_append_new(a, json_string(buf));
+	}
+	return a;
+}
+
+static json_t *protos_json(const uint64_t proto[4])
+{
+	json_t *a = json_array();
+
+	for (unsigned int p = 0; p < 256; p++) {
+		const char *name;
+
+		if (!(proto[p / 64] >> (p % 64) & 1))
+			continue;
+		name = fw_proto_name(p);
+		json_array_append_new(a, name ? json_string(name) : json_integer(p));
+	}
+	return a;
+}
+
+static json_t *match_json(const struct fw_rule_ir *r)
+{
+	json_t *m = json_object();
+
+	if (r->has_src)
+		json_object_set_new(m, "src", prefixes_json(r->src, r->n_src));
+	if (r->has_dst)
+		json_object_set_new(m, "dst", prefixes_json(r->dst, r->n_dst));
+	if (r->has_proto)
+		json_object_set_new(m, "protocol", protos_json(r->proto));
+	if (r->has_sport)
+		json_object_set_new(m, "src_port", ports_json(r->sport, r->n_sport));
+	if (r->has_dport)
+		json_object_set_new(m, "dst_port", ports_json(r->dport, r->n_dport));
+	return m;
+}
+
+/* "src 192.0.2.0/24 protocol tcp dst_port 22,80" from the JSON form. */
+static void match_text(json_t *m, char *buf, size_t size)
+{
+	static const char *const keys[] = {
+		"src", "dst", "protocol", "src_port", "dst_port",
+	};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		json_t *a = json_object_get(m, keys[k]), *v;
+		size_t i;
+
+		if (!a)
+			continue;
+		off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
+					"%s%s ", off ? " " : "", keys[k]);
+		json_array_foreach(a, i, v) {
+			if (json_is_string(v))
+				off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
+							"%s%s", i ? "," : "", json_string_value(v));
+			else
+				off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
+							"%s%lld", i ? "," : "",
+							(long long)json_integer_value(v));
+		}
+	}
+	if (!off)
+		snprintf(buf, size, "any");
+}
+
+static json_t *counter_json(const struct fw_counter *c)
+{
+	return json_pack("{s:I,s:I}", "packets", (json_int_t)c->packets,
+			 "bytes", (json_int_t)c->bytes);
+}
+
+/* --- validate -------------------------------------------------------------- */
+
+static int cmd_validate(int argc, char **argv)
+{
+	struct fw_policy pol = { 0 };
+	struct fw_tables t;
+	struct fw_err err = { 0 };
+	int ret;
+
+	if (argc != 2)
+		return usage_error("validate", "validate takes one FILE");
+	ret = fw_policy_parse_file(argv[1], &pol, &err);
+	if (ret)
+		return print_policy_error(&err);
+	ret = fw_compile(&pol, &t, &err);
+	if (ret) {
+		fw_policy_free(&pol);
+		if (ret == -ENOMEM)
+			return fw_err(ret, "cannot compile"), FW_EXIT_KERNEL;
+		return print_policy_error(&err);
+	}
+	if (opt_json) {
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:I,s:I}", "version", 1,
+				    "file", argv[1], "valid", 1,
+				    "ingress_rules", (int)pol.dir[0].n_rules,
+				    "egress_rules", (int)pol.dir[1].n_rules,
+				    "classes", (json_int_t)t.n_cls,
+				    "prefixes", (json_int_t)(t.dir[0].n_lpm + t.dir[1].n_lpm)));
+	} else {
+		printf("%s: valid: %zu ingress rules, %zu egress rules, %zu classes, %zu prefixes\n",
+		       argv[1], pol.dir[0].n_rules, pol.dir[1].n_rules, t.n_cls,
+		       t.dir[0].n_lpm + t.dir[1].n_lpm);
+	}
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+	return FW_EXIT_OK;
+}
+
+/* --- apply ----------------------------------------------------------------- */
+
+static json_t *attachment_json(const struct fw_attachment *a)
+{
+	json_t *o = json_pack("{s:s,s:i}", "name", a->name, "ifindex", a->ifindex);
+
+	if (a->xdp)
+		json_object_set_new(o, "xdp", json_pack("{s:s,s:s,s:I}",
+			"mode", fw_mode_name(a->xdp_mode),
+			"attach", a->xdp_multiprog ? "libxdp-dispatcher" : "single-program",
+			"prog_id", (json_int_t)a->xdp_prog_id));
+	else
+		json_object_set_new(o, "xdp", json_null());
+	if (a->tc)
+		json_object_set_new(o, "tc_egress", json_pack("{s:I}", "prog_id",
+							      (json_int_t)a->tc_prog_id));
+	else
+		json_object_set_new(o, "tc_egress", json_null());
+	return o;
+}
+
+static void attachment_text(const struct fw_attachment *a)
+{
+	printf("  %-15s ifindex %-4d", a->name, a->ifindex);
+	if (a->xdp)
+		printf(" xdp %s (%s) prog %u", fw_mode_name(a->xdp_mode),
+		       a->xdp_multiprog ? "libxdp dispatcher" : "single program",
+		       a->xdp_prog_id);
+	else
+		printf(" xdp -");
+	if (a->tc)
+		printf("  tc egress prog %u", a->tc_prog_id);
+	putchar('\n');
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	struct fw_policy pol = { 0 };
+	struct fw_attachment *att = NULL;
+	struct fw_tables t = { 0 };
+	struct fw_err err = { 0 };
+	uint32_t gen = 0;
+	int ret, rc = FW_EXIT_OK;
+
+	if (argc != 2)
+		return usage_error("apply", "apply takes one FILE");
+	ret = fw_policy_parse_file(argv[1], &pol, &err);
+	if (ret)
+		return print_policy_error(&err);
+	ret = fw_compile(&pol, &t, &err);
+	if (ret) {
+		rc = ret == -ENOMEM ? (fw_err(ret, "cannot compile"), FW_EXIT_KERNEL)
+				    : print_policy_error(&err);
+		goto out;
+	}
+	/* every interface must exist before anything changes */
+	for (size_t i = 0; i < pol.n_ifaces; i++) {
+		ret = fw_nl_ifindex(pol.ifaces[i].name);
+		if (ret == -ENODEV) {
+			fw_policy_error_at(&pol, pol.ifaces[i].path, &err,
+					   "no such device \"%s\"", pol.ifaces[i].name);
+			rc = print_policy_error(&err);
+			goto out;
+		}
+		if (ret < 0) {
+			fw_err(ret, "cannot look up device \"%s\"", pol.ifaces[i].name);
+			rc = FW_EXIT_KERNEL;
+			goto out;
+		}
+	}
+
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, true);
+	if (ret) {
+		rc = FW_EXIT_KERNEL;
+		goto out;
+	}
+	ret = fw_apply_tables(&st, &t, &pol, &gen);
+	if (ret) {
+		rc = FW_EXIT_KERNEL;
+		goto out;
+	}
+	att = calloc(pol.n_ifaces + 1, sizeof(*att));
+	if (!att) {
+		rc = FW_EXIT_KERNEL;
+		goto out;
+	}
+	for (size_t i = 0; i < pol.n_ifaces; i++) {
+		ret = fw_attach(&st, pol.ifaces[i].name, pol.ifaces[i].mode,
+				pol.has_egress, &att[i]);
+		if (ret)
+			rc = FW_EXIT_KERNEL;
+	}
+	if (opt_json) {
+		json_t *ifs = json_array();
+
+		for (size_t i = 0; i < pol.n_ifaces; i++)
+			json_array_append_new(ifs, attachment_json(&att[i]));
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:i,s:o}", "version", 1,
+				    "file", argv[1], "applied", rc == FW_EXIT_OK,
+				    "generation", (int)gen,
+				    "ingress_rules", (int)pol.dir[0].n_rules,
+				    "egress_rules", (int)pol.dir[1].n_rules,
+				    "interfaces", ifs));
+	} else {
+		printf("applied %s: %zu ingress rules (default %s), %zu egress rules (default %s), generation %u\n",
+		       argv[1], pol.dir[0].n_rules,
+		       fw_action_name(pol.dir[0].default_action), pol.dir[1].n_rules,
+		       fw_action_name(pol.dir[1].default_action), gen);
+		for (size_t i = 0; i < pol.n_ifaces; i++)
+			if (att[i].xdp || att[i].tc)
+				attachment_text(&att[i]);
+	}
+out:
+	free(att);
+	fw_state_close(&st);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+	return rc;
+}
+
+/* --- attach / detach ------------------------------------------------------- */
+
+static int parse_mode(const char *s, int *mode)
+{
+	if (!strcmp(s, "auto"))
+		*mode = FW_MODE_AUTO;
+	else if (!strcmp(s, "native"))
+		*mode = FW_MODE_NATIVE;
+	else if (!strcmp(s, "skb"))
+		*mode = FW_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Does the active policy filter egress? */
+static bool active_has_egress(const struct fw_state *st)
+{
+	struct fw_meta_info mi;
+	struct fw_policy pol = { 0 };
+	struct fw_err err;
+	uint32_t gen;
+	bool has = false;
+
+	if (fw_read_active_gen(st, &gen) || fw_read_meta(st, gen, &mi))
+		return false;
+	if (!fw_policy_parse_buf(mi.text, strlen(mi.text), mi.meta.path, &pol, &err))
+		has = pol.has_egress;
+	fw_policy_free(&pol);
+	fw_meta_info_free(&mi);
+	return has;
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	struct fw_attachment a;
+	const char *ifname = NULL;
+	int mode = FW_MODE_AUTO, egress = -1, ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--mode")) {
+			if (++i >= argc || parse_mode(argv[i], &mode))
+				return usage_error("attach", "--mode takes auto, native or skb");
+		} else if (!strcmp(argv[i], "--egress")) {
+			egress = 1;
+		} else if (!strcmp(argv[i], "--no-egress")) {
+			egress = 0;
+		} else if (argv[i][0] == '-') {
+			return usage_error("attach", "unknown option \"%s\"", argv[i]);
+		} else if (!ifname) {
+			ifname = argv[i];
+		} else {
+			return usage_error("attach", "attach takes one IFACE");
+		}
+	}
+	if (!ifname)
+		return usage_error("attach", "attach needs an IFACE");
+	if (fw_nl_ifindex(ifname) < 0)
+		return fw_err(0, "cannot find device \"%s\"", ifname), FW_EXIT_USAGE;
+
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, true);
+	if (ret)
+		return FW_EXIT_KERNEL;
+	if (egress < 0)
+		egress = active_has_egress(&st);
+	ret = fw_attach(&st, ifname, mode, egress, &a);
+	if (!ret) {
+		if (opt_json)
+			emit_json(attachment_json(&a));
+		else
+			attachment_text(&a);
+	}
+	fw_state_close(&st);
+	return kerr(ret);
+}
+
+static int cmd_detach(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	bool all = false;
+	int ret, rc = FW_EXIT_OK, n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--all"))
+			all = true;
+		else if (argv[i][0] == '-')
+			return usage_error("detach", "unknown option \"%s\"", argv[i]);
+		else
+			n++;
+	}
+	if (all == (n > 0))
+		return usage_error("detach", "detach takes IFACE... or --all");
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] != '-' && fw_nl_ifindex(argv[i]) < 0)
+			return fw_err(0, "cannot find device \"%s\"", argv[i]), FW_EXIT_USAGE;
+
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, false);
+	if (ret == -ENOENT)
+		return FW_EXIT_OK;	/* nothing loaded: nothing attached */
+	if (ret)
+		return FW_EXIT_KERNEL;
+	if (all) {
+		struct fw_attachment *v = NULL;
+		int k = fw_query_all(&st, &v);
+
+		if (k < 0)
+			rc = (fw_err(k, "cannot list interfaces"), FW_EXIT_KERNEL);
+		for (int i = 0; i < k; i++)
+			if (fw_detach(&st, v[i].ifindex, v[i].name))
+				rc = FW_EXIT_KERNEL;
+		free(v);
+	} else {
+		for (int i = 1; i < argc; i++) {
+			if (argv[i][0] == '-')
+				continue;
+			if (fw_detach(&st, fw_nl_ifindex(argv[i]), argv[i]))
+				rc = FW_EXIT_KERNEL;
+		}
+	}
+	fw_state_close(&st);
+	return rc;
+}
+
+/* --- status / show / stats ------------------------------------------------- */
+
+/* Open read-only; print the "not loaded" answer when there is nothing. */
+static int open_for_read(struct fw_state *st, bool *loaded)
+{
+	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), false, false);
+
+	*loaded = !ret;
+	if (ret == -ENOENT)
+		return 0;
+	return ret;
+}
+
+static json_t *policy_meta_json(const struct fw_meta_info *mi,
+				const struct fw_policy *pol, uint32_t gen)
+{
+	char sha[65], tbuf[32];
+
+	return json_pack("{s:s,s:s,s:s,s:i,s:{s:i,s:s},s:{s:b,s:i,s:s},s:s}",
+		"file", mi->meta.path,
+		"sha256", fw_sha256_hex(mi->meta.sha256, sha),
+		"loaded", time_str(mi->meta.loaded_ns, tbuf, sizeof(tbuf)),
+		"generation", (int)gen,
+		"ingress", "rules", (int)pol->dir[0].n_rules,
+		"default", fw_action_name(pol->dir[0].default_action),
+		"egress", "filtered", pol->has_egress, "rules", (int)pol->dir[1].n_rules,
+		"default", fw_action_name(pol->dir[1].default_action),
+		"non_ip", fw_action_name(pol->non_ip_action));
+}
+
+/* The active generation's policy, re-parsed from its pinned text. */
+static int load_active(const struct fw_state *st, uint32_t *gen,
+		       struct fw_meta_info *mi, struct fw_policy *pol)
+{
+	struct fw_err err;
+	int ret;
+
+	ret = fw_read_active_gen(st, gen);
+	if (!ret)
+		ret = fw_read_meta(st, *gen, mi);
+	if (ret == -ENOENT)
+		return ret;	/* set up, but no policy applied */
+	if (ret == -EPROTO)
+		return fw_err(ret, "the pinned policy under %s was written by an incompatible fwctl ('fwctl flush' removes it)",
+			      st->pin_dir);
+	if (ret)
+		return fw_err(ret, "cannot read the active policy");
+	ret = fw_policy_parse_buf(mi->text, strlen(mi->text), mi->meta.path, pol, &err);
+	if (ret) {
+		fw_meta_info_free(mi);
+		return fw_err(-EPROTO, "the pinned policy does not parse");
+	}
+	return 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	struct fw_attachment *v = NULL;
+	struct fw_meta_info mi = { 0 };
+	struct fw_policy pol = { 0 };
+	bool loaded;
+	uint32_t gen = 0;
+	int ret, k = 0, rc = FW_EXIT_OK;
+	bool have_policy = false;
+
+	if (argc != 1)
+		return usage_error("status", "status takes no arguments");
+	ret = open_for_read(&st, &loaded);
+	if (ret)
+		return FW_EXIT_KERNEL;
+	if (loaded) {
+		ret = load_active(&st, &gen, &mi, &pol);
+		if (ret && ret != -ENOENT)
+			rc = FW_EXIT_KERNEL;
+		have_policy = !ret;
+		k = fw_query_all(&st, &v);
+		if (k < 0) {
+			fw_err(k, "cannot list interfaces");
+			rc = FW_EXIT_KERNEL;
+			k = 0;
+		}
+	}
+	if (opt_json) {
+		json_t *ifs = json_array();
+
+		for (int i = 0; i < k; i++)
+			json_array_append_new(ifs, attachment_json(&v[i]));
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o}", "version", 1,
+			"pin_dir", fw_pin_dir(opt_pin_dir), "loaded", loaded,
+			"layout", FW_LAYOUT_VERSION,
+			"policy", have_policy ? policy_meta_json(&mi, &pol, gen) : json_null(),
+			"interfaces", ifs));
+	} else if (!loaded) {
+		printf("not loaded (no firewall under %s)\n", fw_pin_dir(opt_pin_dir));
+	} else {
+		char sha[65], tbuf[32];
+
+		printf("pin dir   %s (layout %d)\n", st.pin_dir, FW_LAYOUT_VERSION);
+		if (have_policy) {
+			printf("policy    %s\n", mi.meta.path);
+			printf("          sha256 %s\n", fw_sha256_hex(mi.meta.sha256, sha));
+			printf("          loaded %s, generation %u\n",
+			       time_str(mi.meta.loaded_ns, tbuf, sizeof(tbuf)), gen);
+			printf("          ingress %zu rules, default %s; egress %s; non-IP %s\n",
+			       pol.dir[0].n_rules, fw_action_name(pol.dir[0].default_action),
+			       pol.has_egress ? "filtered" : "not filtered",
+			       fw_action_name(pol.non_ip_action));
+		} else {
+			printf("policy    none (traffic passes until 'fwctl apply')\n");
+		}
+		printf("interfaces%s\n", k ? "" : " none");
+		for (int i = 0; i < k; i++)
+			attachment_text(&v[i]);
+	}
+	free(v);
+	fw_policy_free(&pol);
+	fw_meta_info_free(&mi);
+	fw_state_close(&st);
+	return rc;
+}
+
+static json_t *ruleset_json(const struct fw_state *st, const struct fw_ruleset *rs,
+			    uint32_t tbl)
+{
+	json_t *rules = json_array();
+	struct fw_counter c;
+
+	for (size_t i = 0; i < rs->n_rules; i++) {
+		const struct fw_rule_ir *r = &rs->rules[i];
+		json_t *o;
+
+		fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + (uint32_t)i, &c);
+		o = json_pack("{s:i,s:s,s:s,s:o,s:I,s:I}", "index", (int)i,
+			      "id", r->id, "action", fw_action_name(r->action),
+			      "match", match_json(r), "packets", (json_int_t)c.packets,
+			      "bytes", (json_int_t)c.bytes);
+		if (r->comment[0])
+			json_object_set_new(o, "comment", json_string(r->comment));
+		json_array_append_new(rules, o);
+	}
+	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
+	return json_pack("{s:s,s:o,s:o}", "default", fw_action_name(rs->default_action),
+			 "default_counter", counter_json(&c), "rules", rules);
+}
+
+static void ruleset_text(const char *title, json_t *rs)
+{
+	json_t *rules = json_object_get(rs, "rules"), *r;
+	json_t *dc = json_object_get(rs, "default_counter");
+	char match[512];
+	size_t i;
+
+	printf("%s (default %s)\n", title,
+	       json_string_value(json_object_get(rs, "default")));
+	printf("  %4s  %-16s %-6s %12s %14s  %s\n", "#", "id", "action", "packets",
+	       "bytes", "match");
+	json_array_foreach(rules, i, r) {
+		const char *id = json_string_value(json_object_get(r, "id"));
+
+		match_text(json_object_get(r, "match"), match, sizeof(match));
+		printf("  %4zu  %-16s %-6s %12lld %14lld  %s\n", i, *id ? id : "-",
+		       json_string_value(json_object_get(r, "action")),
+		       (long long)json_integer_value(json_object_get(r, "packets")),
+		       (long long)json_integer_value(json_object_get(r, "bytes")), match);
+	}
+	printf("  %4s  %-16s %-6s %12lld %14lld\n", "", "(default)",
+	       json_string_value(json_object_get(rs, "default")),
+	       (long long)json_integer_value(json_object_get(dc, "packets")),
+	       (long long)json_integer_value(json_object_get(dc, "bytes")));
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	struct fw_meta_info mi = { 0 };
+	struct fw_policy pol = { 0 };
+	json_t *doc, *in, *eg;
+	uint32_t gen;
+	bool loaded;
+	int ret;
+
+	if (argc != 1)
+		return usage_error("show", "show takes no arguments");
+	ret = open_for_read(&st, &loaded);
+	if (ret)
+		return FW_EXIT_KERNEL;
+	if (!loaded) {
+		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
+		return FW_EXIT_USAGE;
+	}
+	ret = load_active(&st, &gen, &mi, &pol);
+	if (ret == -ENOENT) {
+		fw_err(0, "no policy applied");
+		fw_state_close(&st);
+		return FW_EXIT_USAGE;
+	}
+	if (ret) {
+		fw_state_close(&st);
+		return FW_EXIT_KERNEL;
+	}
+	in = ruleset_json(&st, &pol.dir[0], FW_TBL(gen, FW_DIR_INGRESS));
+	eg = ruleset_json(&st, &pol.dir[1], FW_TBL(gen, FW_DIR_EGRESS));
+	doc = json_pack("{s:i,s:o}", "version", 1, "policy",
+			policy_meta_json(&mi, &pol, gen));
+	json_object_set(doc, "default", json_object_get(in, "default"));
+	json_object_set(doc, "default_counter", json_object_get(in, "default_counter"));
+	json_object_set(doc, "rules", json_object_get(in, "rules"));
+	json_object_set(doc, "egress", pol.has_egress ? eg : json_null());
+	if (opt_json) {
+		emit_json(json_incref(doc));
+	} else {
+		printf("policy %s, generation %u\n", mi.meta.path, gen);
+		ruleset_text("ingress", in);
+		if (pol.has_egress)
+			ruleset_text("egress", eg);
+		printf("non-IP frames: %s\n", fw_action_name(pol.non_ip_action));
+	}
+	json_decref(doc);
+	json_decref(in);
+	json_decref(eg);
+	fw_policy_free(&pol);
+	fw_meta_info_free(&mi);
+	fw_state_close(&st);
+	return FW_EXIT_OK;
+}
+
+static const char *const reason_names[__FW_R_MAX] = {
+	[FW_R_RULE_PASS] = "rule_pass",
+	[FW_R_RULE_DROP] = "rule_drop",
+	[FW_R_DEFAULT_PASS] = "default_pass",
+	[FW_R_DEFAULT_DROP] = "default_drop",
+	[FW_R_NON_IP_PASS] = "non_ip_pass",
+	[FW_R_NON_IP_DROP] = "non_ip_drop",
+	[FW_R_MALFORMED] = "malformed",
+	[FW_R_NO_POLICY] = "no_policy",
+};
+_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == __FW_R_MAX,
+	       "a name for every reason");
+
+static int cmd_stats(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	json_t *doc;
+	bool loaded;
+	int ret;
+
+	if (argc != 1)
+		return usage_error("stats", "stats takes no arguments");
+	ret = open_for_read(&st, &loaded);
+	if (ret)
+		return FW_EXIT_KERNEL;
+	if (!loaded) {
+		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
+		return FW_EXIT_USAGE;
+	}
+	doc = json_pack("{s:i}", "version", 1);
+	for (int d = 0; d < FW_NDIR; d++) {
+		json_t *o = json_object();
+
+		for (int r = 0; r < __FW_R_MAX; r++) {
+			struct fw_counter c;
+
+			fw_read_counter(st.fd[M_STATS], (uint32_t)(d * __FW_R_MAX + r), &c);
+			json_object_set_new(o, reason_names[r], counter_json(&c));
+		}
+		json_object_set_new(doc, d ? "egress" : "ingress", o);
+	}
+	if (opt_json) {
+		emit_json(doc);
+	} else {
+		printf("%-14s %14s %16s %14s %16s\n", "reason", "ingress pkts",
+		       "ingress bytes", "egress pkts", "egress bytes");
+		for (int r = 0; r < __FW_R_MAX; r++) {
+			json_t *i = json_object_get(json_object_get(doc, "ingress"), reason_names[r]);
+			json_t *e = json_object_get(json_object_get(doc, "egress"), reason_names[r]);
+
+			printf("%-14s %14lld %16lld %14lld %16lld\n", reason_names[r],
+			       (long long)json_integer_value(json_object_get(i, "packets")),
+			       (long long)json_integer_value(json_object_get(i, "bytes")),
+			       (long long)json_integer_value(json_object_get(e, "packets")),
+			       (long long)json_integer_value(json_object_get(e, "bytes")));
+		}
+		json_decref(doc);
+	}
+	fw_state_close(&st);
+	return FW_EXIT_OK;
+}
+
+/* --- flush ----------------------------------------------------------------- */
+
+static int cmd_flush(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	struct fw_attachment *v = NULL;
+	int ret, k, rc = FW_EXIT_OK;
+
+	if (argc != 1)
+		return usage_error("flush", "flush takes no arguments");
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, false);
+	if (ret == -ENOENT)
+		return FW_EXIT_OK;
+	if (ret)
+		return FW_EXIT_KERNEL;
+	k = fw_query_all(&st, &v);
+	if (k < 0) {
+		fw_err(k, "cannot list interfaces");
+		rc = FW_EXIT_KERNEL;
+	}
+	for (int i = 0; i < k; i++)
+		if (fw_detach(&st, v[i].ifindex, v[i].name))
+			rc = FW_EXIT_KERNEL;
+	free(v);
+	if (rc == FW_EXIT_OK && fw_state_unpin(&st))
+		rc = FW_EXIT_KERNEL;
+	fw_state_close(&st);
+	return rc;
+}
+
+/* --- dispatch -------------------------------------------------------------- */
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ "validate", cmd_validate, "FILE",
+	  "Parse and compile a policy without touching the kernel. Errors name\n"
+	  "FILE:LINE:COLUMN and the JSON path; exit status 1." },
+	{ "apply", cmd_apply, "FILE",
+	  "Compile FILE, write it into the standby generation, switch to it\n"
+	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
+	  "egress when the policy has an \"egress\" section). A bad policy or an\n"
+	  "unknown interface changes nothing." },
+	{ "attach", cmd_attach, "IFACE [--mode auto|native|skb] [--egress|--no-egress]",
+	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
+	  "then skb. The tc egress program is attached when the active policy\n"
+	  "filters egress, or with --egress." },
+	{ "detach", cmd_detach, "IFACE... | --all",
+	  "Detach fwctl's programs from the interfaces (other programs stay)." },
+	{ "status", cmd_status, "",
+	  "Show the pin directory, the active policy (file, sha256, load time,\n"
+	  "generation) and every interface with its modes and program ids." },
+	{ "show", cmd_show, "",
+	  "Show the active rules with their packet and byte counters." },
+	{ "stats", cmd_stats, "",
+	  "Show packets and bytes per verdict reason and direction." },
+	{ "flush", cmd_flush, "",
+	  "Detach from every interface and remove all pinned state: traffic is\n"
+	  "no longer filtered." },
+	{ "help", cmd_help, "[COMMAND]", "Show help for fwctl or one command." },
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: fwctl [OPTIONS] COMMAND [ARGS]\n"
+		"       fwctl COMMAND --help\n\n"
+		"XDP/tc packet-filter firewall.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].args);
+	fprintf(f,
+		"\nOptions:\n"
+		"  -j, --json         JSON output (read commands)\n"
+		"  -p, --pretty       indent JSON output\n"
+		"  -v, --verbose      more messages; -vv adds libbpf/libxdp detail\n"
+		"      --pin-dir DIR  state directory in bpffs (default %s,\n"
+		"                     or $FWCTL_PIN_DIR)\n"
+		"  -V, --version      print the version\n"
+		"  -h, --help         this help\n\n"
+		"Exit status: 0 success, 1 usage or policy error, 2 kernel/BPF/netlink failure.\n",
+		FW_PIN_DIR);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return FW_EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return usage_error(NULL, "unknown command \"%s\"", argv[1]);
+	print_verb_help(c);
+	return FW_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct cmd *c;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j': opt_json = true; break;
+		case 'p': opt_pretty = true; break;
+		case 'v': fw_verbose++; break;
+		case 'P': opt_pin_dir = optarg; break;
+		case 'V': printf("fwctl %s (libbpf %s, policy version %d, layout %d)\n",
+				 FWCTL_VERSION, libbpf_version_string(),
+				 FW_POLICY_VERSION, FW_LAYOUT_VERSION);
+			  return FW_EXIT_OK;
+		case 'h': usage(stdout); return FW_EXIT_OK;
+		default: usage(stderr); return FW_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return FW_EXIT_USAGE;
+	}
+	c = find_cmd(argv[optind]);
+	if (!c)
+		return usage_error(NULL, "unknown command \"%s\"", argv[optind]);
+	if (wants_help(argc - optind, argv + optind)) {
+		print_verb_help(c);
+		return FW_EXIT_OK;
+	}
+	if (c->fn != cmd_validate && c->fn != cmd_help && geteuid() != 0) {
+		fw_err(0, "fwctl %s needs root (CAP_BPF and CAP_NET_ADMIN)", c->name);
+		return FW_EXIT_KERNEL;
+	}
+	fw_setup_lib_logging();
+	return c->fn(argc - optind, argv + optind);
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nl.c - rtnetlink through libmnl: resolve interface names, list links and
+ * their XDP attachment. libmnl here (rather than libnl-route's cache) for a
+ * one-shot request/response with no cache to keep coherent.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include "fwctl.h"
+
+struct links {
+	struct fw_link *v;
+	size_t n, cap;
+};
+
+static int parse_xdp(const struct nlattr *nest, struct fw_link *l)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_XDP_ATTACHED:
+			l->xdp_attached = mnl_attr_get_u8(a);
+			break;
+		case IFLA_XDP_PROG_ID:
+			l->xdp_prog_id = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct links *ls = data;
+	const struct nlattr *a;
+	struct fw_link *l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 16;
+		struct fw_link *v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v)
+			return MNL_CB_ERROR;
+		ls->v = v;
+		ls->cap = cap;
+	}
+	l = &ls->v[ls->n++];
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifm->ifi_index;
+	l->up = ifm->ifi_flags & IFF_UP;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_IFNAME:
+			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_XDP:
+			parse_xdp(a, l);
+			break;
+		case IFLA_LINKINFO: {
+			const struct nlattr *b;
+
+			mnl_attr_for_each_nested(b, a)
+				if (mnl_attr_get_type(b) == IFLA_INFO_KIND)
+					snprintf(l->kind, sizeof(l->kind), "%s",
+						 mnl_attr_get_str(b));
+			break;
+		}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/* Send one RTM_GETLINK (dump when ifindex == 0 && !name) and collect. */
+static int getlink(int ifindex, const char *name, struct links *ls)
+{
+	static char buf[32768];
+	bool dump = !ifindex && !name;
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	unsigned int seq, portid;
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	if (dump)
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, link_cb, ls);
+		if (ret < 0) {
+			ret = errno == ENODEV ? -ENODEV : errno ? -errno : -EIO;
+			goto out;
+		}
+		if (ret == MNL_CB_STOP || !dump)
+			break;
+	}
+	ret = 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+int fw_nl_ifindex(const char *name)
+{
+	struct links ls = { 0 };
+	int ret;
+
+	if (!name || !*name || strlen(name) >= IF_NAMESIZE)
+		return -ENODEV;
+	ret = getlink(0, name, &ls);
+	if (!ret)
+		ret = ls.n ? ls.v[0].ifindex : -ENODEV;
+	free(ls.v);
+	return ret;
+}
+
+int fw_nl_link(int ifindex, struct fw_link *out)
+{
+	struct links ls = { 0 };
+	int ret = getlink(ifindex, NULL, &ls);
+
+	if (!ret && !ls.n)
+		ret = -ENODEV;
+	if (!ret)
+		*out = ls.v[0];
+	free(ls.v);
+	return ret;
+}
+
+int fw_nl_links(struct fw_link **out)
+{
+	struct links ls = { 0 };
+	int ret = getlink(0, NULL, &ls);
+
+	if (ret) {
+		free(ls.v);
+		return ret;
+	}
+	*out = ls.v;
+	return (int)ls.n;
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fw_tc.bpf.c - the egress firewall (tc clsact egress, direct action):
+ * classify and count what leaves through the same tables as ingress.
+ */
+#include <linux/pkt_cls.h>
+#include "dp/classify.h"
+
+#define FW_TC_PULL	128	/* bytes made linear before parsing */
+
+SEC("tc")
+int fw_tc_egress(struct __sk_buff *skb)
+{
+	struct fw_pkt pkt = {};
+	__u32 want = skb->len < FW_TC_PULL ? skb->len : FW_TC_PULL;
+	void *data, *end;
+	int parsed;
+
+	if (skb->data_end - skb->data < want)
+		bpf_skb_pull_data(skb, want);
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+
+	parsed = fw_parse(data, end, skb->len, false, &pkt);
+	if (fw_decide(&pkt, parsed, FW_DIR_EGRESS, skb->len) == FW_ACT_DROP)
+		return TC_ACT_SHOT;
+	return TC_ACT_UNSPEC;	/* let later filters and the stack decide */
+}
+
+char LICENSE[] SEC("license") = "GPL";
