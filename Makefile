@@ -37,6 +37,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 PROG_SRCS := $(wildcard tests/prog/*.c)
 PROG_BINS := $(patsubst tests/prog/%.c,$(B)/tests/%,$(PROG_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(TOOL_SRCS))
 
 all: $(B)/fwctl
 
@@ -66,7 +68,10 @@ $(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
 $(B)/tests/%: tests/prog/%.c $(LIB) | $(B)/tests
 	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -Itests/prog -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
-tests: $(B)/fwctl $(UNIT_BINS) $(PROG_BINS)
+$(B)/tests/tools/%: tests/tools/%.c $(LIB) | $(B)/tests/tools
+	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+tests: $(B)/fwctl $(UNIT_BINS) $(PROG_BINS) $(TOOL_BINS)
 
 check: deps
 	$(MAKE) tests
@@ -79,7 +84,7 @@ demo: deps
 install: $(B)/fwctl
 	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
 
-$(B) $(B)/ctl $(B)/tests:
+$(B) $(B)/ctl $(B)/tests $(B)/tests/tools:
 	mkdir -p $@
 
 clean:
@@ -88,4 +93,4 @@ clean:
 .PHONY: all deps tests check demo install clean
 .SECONDARY:
 
--include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d $(B)/tests/tools/*.d)
