@@ -296,6 +296,7 @@ struct gen_frame {
 	int later_fragment;	/* no L4 header */
 	int first_fragment;
 	int ip_options;		/* IPv4 options bytes (multiple of 4) / IPv6 ext hdrs */
+	uint16_t frag_units;	/* later fragment's offset in 8-byte units */
 };
 
 static void gen_packet(struct rng *r, const struct gen_pool *pool,
@@ -313,8 +314,11 @@ static void gen_packet(struct rng *r, const struct gen_pool *pool,
 		d->proto = 59;		/* hop-by-hop is an extension, not L4 */
 	f->vlans = rng_pct(r, 80) ? 0 : (int)rng_below(r, 3);
 	f->ip_options = rng_pct(r, 70) ? 0 : (int)rng_below(r, 3) * 4;
-	if (rng_pct(r, 10))
+	if (rng_pct(r, 10)) {
 		f->later_fragment = 1;
+		f->frag_units = (uint16_t)(rng_pct(r, 50) ? 1 + rng_below(r, 2) :
+					   1 + rng_below(r, 8191));
+	}
 	else if (rng_pct(r, 10))
 		f->first_fragment = 1;
 	d->has_ports = !f->later_fragment &&
@@ -371,8 +375,10 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 		buf[l3 + 9] = d->proto;
 		buf[l3 + 8] = 64;
 		if (f->later_fragment) {
-			buf[l3 + 6] = 0x00;
-			buf[l3 + 7] = 0xb9;	/* offset 185 * 8 */
+			uint16_t units = f->frag_units ? f->frag_units : 185;
+
+			buf[l3 + 6] = (uint8_t)(units >> 8);
+			buf[l3 + 7] = (uint8_t)units;
 		} else if (f->first_fragment) {
 			buf[l3 + 6] = 0x20;	/* MF */
 		}
@@ -402,8 +408,11 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 		if (f->later_fragment || f->first_fragment) {
 			*nh = 44;
 			nh = &buf[off];
-			buf[off + 2] = f->later_fragment ? 0x05 : 0x00;
-			buf[off + 3] = f->later_fragment ? 0xc8 : 0x01;	/* M */
+			uint16_t fo = f->later_fragment ?
+				(uint16_t)((f->frag_units ? f->frag_units : 185) << 3) : 1; /* M */
+
+			buf[off + 2] = (uint8_t)(fo >> 8);
+			buf[off + 3] = (uint8_t)fo;
 			off += 8;
 			ext += 8;
 		}

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prog_verdicts.c - the real XDP and tc programs, loaded into this kernel
+ * with their maps on a private bpffs, run on crafted packets with
+ * BPF_PROG_TEST_RUN: verdicts, per-rule and per-reason counters, truncated
+ * and malformed headers at every layer, and a randomized differential test
+ * of the kernel's verdict and matched rule against the reference model.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cmocka.h>
+#include "fwctl.h"
+#include "../gen.h"
+
+static char mnt[64] = "/tmp/fwprog.XXXXXX";
+static char pin[128];
+static struct fw_state st = FW_STATE_INIT;
+static struct bpf_object *xdp_obj;
+static int xdp_fd = -1, tc_fd = -1;
+
+static int setup(void **state)
+{
+	struct bpf_program *prog;
+
+	if (!mkdtemp(mnt) || mount("bpf", mnt, "bpf", 0, "mode=0700")) {
+		fprintf(stderr, "cannot mount bpffs on %s: %s\n", mnt, strerror(errno));
+		return -1;
+	}
+	snprintf(pin, sizeof(pin), "%s/fw", mnt);
+	if (fw_state_open(&st, pin, true, true))
+		return -1;
+	xdp_obj = fw_open_xdp_obj(pin);
+	if (!xdp_obj || bpf_object__load(xdp_obj))
+		return -1;
+	prog = bpf_object__find_program_by_name(xdp_obj, "fw_xdp_ingress");
+	xdp_fd = prog ? bpf_program__fd(prog) : -1;
+	tc_fd = fw_load_tc_prog(pin);
+	return xdp_fd < 0 || tc_fd < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	if (tc_fd >= 0)
+		close(tc_fd);
+	bpf_object__close(xdp_obj);
+	fw_state_unpin(&st);
+	fw_state_close(&st);
+	umount(mnt);
+	rmdir(mnt);
+	return 0;
+}
+
+static int run_prog(int fd, const void *pkt, size_t len)
+{
+	uint8_t out[512];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
+		    .data_size_in = (uint32_t)len, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 1);
+	int ret = bpf_prog_test_run_opts(fd, &opts);
+
+	if (ret)
+		fail_msg("test run: %s", strerror(-ret));
+	return (int)opts.retval;
+}
+
+static int run_xdp(const void *pkt, size_t len)
+{
+	return run_prog(xdp_fd, pkt, len);
+}
+
+static int run_tc(const void *pkt, size_t len)
+{
+	return run_prog(tc_fd, pkt, len);
+}
+
+static void apply_json(const char *json)
+{
+	struct fw_policy pol = { 0 };
+	struct fw_tables t;
+	struct fw_err err = { 0 };
+	char buf[1024];
+
+	if (fw_policy_parse_buf(json, strlen(json), "t.json", &pol, &err))
+		fail_msg("parse: %s", fw_err_format(&err, buf, sizeof(buf)));
+	if (fw_compile(&pol, &t, &err))
+		fail_msg("compile: %s", fw_err_format(&err, buf, sizeof(buf)));
+	assert_int_equal(fw_apply_tables(&st, &t, &pol, NULL), 0);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+}
+
+static uint64_t reason_count(unsigned int dir, unsigned int reason)
+{
+	struct fw_counter c;
+
+	assert_int_equal(fw_read_counter(st.fd[M_STATS], dir * __FW_R_MAX + reason, &c), 0);
+	return c.packets;
+}
+
+static uint64_t rule_count(unsigned int dir, int rule)
+{
+	struct fw_counter c;
+	uint32_t gen;
+
+	assert_int_equal(fw_read_active_gen(&st, &gen), 0);
+	assert_int_equal(fw_read_counter(st.fd[M_RCNT],
+					 FW_TBL(gen, dir) * FW_NCNT +
+					 (uint32_t)(rule < 0 ? FW_MAX_RULES : rule), &c), 0);
+	return c.packets;
+}
+
+/* --- packets --------------------------------------------------------------- */
+
+static size_t tcp4(uint8_t *b, const char *src, const char *dst, int dport)
+{
+	struct fw_pkt_desc d = { .family = 4, .proto = 6, .has_ports = 1,
+				 .sport = 40000, .dport = (uint16_t)dport };
+	struct gen_frame f = { 0 };
+
+	inet_pton(AF_INET, src, d.saddr);
+	inet_pton(AF_INET, dst, d.daddr);
+	return gen_frame_build(&d, &f, b);
+}
+
+static size_t pkt6(uint8_t *b, int proto, int dport, const struct gen_frame *f)
+{
+	struct fw_pkt_desc d = { .family = 6, .proto = (uint8_t)proto,
+				 .sport = 40000, .dport = (uint16_t)dport };
+
+	d.has_ports = proto == 6 || proto == 17;
+	inet_pton(AF_INET6, "2001:db8::1", d.saddr);
+	inet_pton(AF_INET6, "2001:db8::2", d.daddr);
+	return gen_frame_build(&d, f, b);
+}
+
+static const char *const base_policy =
+	"{\"version\":1,\"default\":\"drop\",\"non_ip\":\"pass\",\"rules\":["
+	"{\"id\":\"ssh\",\"action\":\"drop\",\"protocol\":\"tcp\",\"dst_port\":22},"
+	"{\"id\":\"web\",\"action\":\"pass\",\"protocol\":\"tcp\",\"dst_port\":[80,443]},"
+	"{\"id\":\"lan\",\"action\":\"pass\",\"src\":[\"198.18.0.0/24\",\"2001:db8::/64\"]}"
+	"],\"egress\":{\"default\":\"pass\",\"rules\":["
+	"{\"action\":\"drop\",\"protocol\":\"udp\",\"dst_port\":\"5000-5999\"}]}}";
+
+/* --- tests ----------------------------------------------------------------- */
+
+static void test_no_policy_passes(void **state)
+{
+	uint8_t b[256];
+	size_t len = tcp4(b, "198.18.0.1", "198.18.1.1", 22);
+	uint64_t before = reason_count(0, FW_R_NO_POLICY);
+
+	assert_int_equal(run_xdp(b, len), XDP_PASS);
+	assert_int_equal(reason_count(0, FW_R_NO_POLICY), before + 1);
+}
+
+static void test_rule_verdicts(void **state)
+{
+	uint8_t b[256];
+	size_t len;
+
+	apply_json(base_policy);
+	len = tcp4(b, "198.18.0.1", "198.18.1.1", 22);		/* ssh: drop */
+	assert_int_equal(run_xdp(b, len), XDP_DROP);
+	len = tcp4(b, "198.18.0.1", "198.18.1.1", 443);		/* web: pass */
+	assert_int_equal(run_xdp(b, len), XDP_PASS);
+	len = tcp4(b, "198.18.0.1", "198.18.1.1", 8080);	/* lan: pass */
+	assert_int_equal(run_xdp(b, len), XDP_PASS);
+	len = tcp4(b, "198.18.9.1", "198.18.1.1", 8080);	/* default: drop */
+	assert_int_equal(run_xdp(b, len), XDP_DROP);
+	assert_int_equal(rule_count(0, 0), 1);
+	assert_int_equal(rule_count(0, 1), 1);
+	assert_int_equal(rule_count(0, 2), 1);
+	assert_int_equal(rule_count(0, -1), 1);
+}
+
+static void test_egress_verdicts(void **state)
+{
+	struct gen_frame f = { 0 };
+	uint8_t b[256];
+	size_t len;
+
+	apply_json(base_policy);
+	len = pkt6(b, 17, 5500, &f);
+	assert_int_equal(run_tc(b, len), TC_ACT_SHOT);
+	len = pkt6(b, 17, 6000, &f);
+	assert_int_equal(run_tc(b, len), TC_ACT_UNSPEC);
+	assert_int_equal(rule_count(1, 0), 1);
+	assert_int_equal(rule_count(1, -1), 1);
+}
+
+static void test_non_ip(void **state)
+{
+	uint8_t arp[60] = { 0 };
+	uint64_t before;
+
+	memset(arp, 0xff, 6);
+	arp[12] = 0x08;
+	arp[13] = 0x06;
+	apply_json(base_policy);
+	before = reason_count(0, FW_R_NON_IP_PASS);
+	assert_int_equal(run_xdp(arp, sizeof(arp)), XDP_PASS);
+	assert_int_equal(reason_count(0, FW_R_NON_IP_PASS), before + 1);
+
+	apply_json("{\"version\":1,\"default\":\"pass\",\"non_ip\":\"drop\"}");
+	before = reason_count(0, FW_R_NON_IP_DROP);
+	assert_int_equal(run_xdp(arp, sizeof(arp)), XDP_DROP);
+	assert_int_equal(reason_count(0, FW_R_NON_IP_DROP), before + 1);
+}
+
+/* Each frame is cut or corrupted: dropped and counted as malformed. */
+static void test_malformed(void **state)
+{
+	struct gen_frame f = { 0 };
+	uint8_t b[256], t[256];
+	size_t len;
+	int n = 0;
+
+	apply_json("{\"version\":1,\"default\":\"pass\"}");
+
+#define EXPECT_MALFORMED(buf, l, what) do {					\
+		uint64_t m0 = reason_count(0, FW_R_MALFORMED);			\
+		int v = run_xdp(buf, l);					\
+		if (v != XDP_DROP || reason_count(0, FW_R_MALFORMED) != m0 + 1)	\
+			fail_msg("%s: verdict %d, malformed %llu -> %llu", what, v, \
+				 (unsigned long long)m0,			\
+				 (unsigned long long)reason_count(0, FW_R_MALFORMED)); \
+		n++;								\
+	} while (0)
+
+	len = tcp4(b, "198.18.0.1", "198.18.1.1", 80);
+	assert_int_equal(run_xdp(b, len), XDP_PASS);	/* the intact frame */
+	/* truncated at every layer: Ethernet+2 .. one byte short of TCP */
+	for (size_t cut = 15; cut < len; cut++) {
+		memcpy(t, b, cut);
+		t[16] = 0;			/* keep tot_len consistent: 0 */
+		t[17] = (uint8_t)(cut - 14);
+		EXPECT_MALFORMED(t, cut, "ipv4/tcp truncated");
+	}
+	memcpy(t, b, len);
+	t[14] = 0x44;				/* IHL 4 */
+	EXPECT_MALFORMED(t, len, "ihl 4");
+	t[14] = 0x4f;				/* IHL 15: 60 bytes, frame too short */
+	EXPECT_MALFORMED(t, 14 + 40, "ihl 15");
+	t[14] = 0x55;				/* version 5 */
+	EXPECT_MALFORMED(t, len, "version 5");
+	memcpy(t, b, len);
+	t[16] = 0x05;				/* tot_len 1280 > frame */
+	EXPECT_MALFORMED(t, len, "tot_len > frame");
+	memcpy(t, b, len);
+	t[14 + 20 + 12] = 0x40;			/* TCP data offset 4 */
+	EXPECT_MALFORMED(t, len, "tcp doff 4");
+
+	/* three VLAN tags; a truncated tag */
+	{
+		struct gen_frame v2 = { .vlans = 2 };
+
+		len = pkt6(b, 17, 53, &v2);
+		assert_int_equal(run_xdp(b, len), XDP_PASS);	/* two tags parse */
+		memmove(b + 16, b + 12, len - 12);
+		b[12] = 0x81;
+		b[13] = 0x00;
+		b[14] = 0;
+		b[15] = 12;
+		EXPECT_MALFORMED(b, len + 4, "three vlan tags");
+		EXPECT_MALFORMED(b, 16, "vlan tag truncated");
+	}
+
+	/* IPv6: truncated fixed header, extension, fragment header, L4 */
+	len = pkt6(b, 17, 53, &f);
+	assert_int_equal(run_xdp(b, len), XDP_PASS);
+	for (size_t cut = 15; cut < len; cut++) {
+		memcpy(t, b, cut);
+		t[18] = 0;
+		t[19] = (uint8_t)(cut > 54 ? cut - 54 : 0);
+		EXPECT_MALFORMED(t, cut, "ipv6/udp truncated");
+	}
+	{
+		struct gen_frame ext = { .ip_options = 8, .first_fragment = 1 };
+
+		len = pkt6(b, 6, 80, &ext);	/* 2 dest opts + fragment + tcp */
+		assert_int_equal(run_xdp(b, len), XDP_PASS);
+		for (size_t cut = 55; cut < len; cut += 3) {
+			memcpy(t, b, cut);
+			t[18] = 0;
+			t[19] = (uint8_t)(cut - 54);
+			EXPECT_MALFORMED(t, cut, "ipv6 extension chain truncated");
+		}
+	}
+	{
+		/* a chain of FW_IPV6_EXT_MAX + 1 destination options headers */
+		struct gen_frame ok = { .ip_options = FW_IPV6_EXT_MAX * 4 };
+		struct gen_frame over = { .ip_options = (FW_IPV6_EXT_MAX + 1) * 4 };
+
+		len = pkt6(b, 17, 53, &ok);
+		assert_int_equal(run_xdp(b, len), XDP_PASS);
+		len = pkt6(b, 17, 53, &over);
+		EXPECT_MALFORMED(b, len, "extension chain over the bound");
+	}
+	memcpy(t, b, 14 + 40);
+	len = pkt6(b, 17, 53, &f);
+	b[18] = 0x04;				/* payload_len 1024 > frame */
+	EXPECT_MALFORMED(b, len, "payload_len > frame");
+	printf("malformed cases: %d\n", n);
+}
+
+/* Well-formed but unusual: counted by the rules, not as malformed. */
+static void test_fragments_and_options(void **state)
+{
+	struct fw_pkt_desc d = { .family = 4, .proto = 17, .has_ports = 1,
+				 .sport = 1000, .dport = 53 };
+	struct gen_frame f = { 0 };
+	uint8_t b[256];
+	size_t len;
+
+	apply_json("{\"version\":1,\"default\":\"drop\",\"rules\":["
+		   "{\"action\":\"pass\",\"protocol\":\"udp\",\"dst_port\":53},"
+		   "{\"action\":\"drop\",\"protocol\":\"udp\",\"src\":\"198.18.0.0/15\"},"
+		   "{\"action\":\"pass\",\"src\":\"198.18.0.0/15\"}]}");
+	inet_pton(AF_INET, "198.18.0.1", d.saddr);
+	inet_pton(AF_INET, "198.18.0.2", d.daddr);
+
+	f.ip_options = 12;
+	len = gen_frame_build(&d, &f, b);
+	assert_int_equal(run_xdp(b, len), XDP_PASS);		/* rule 0 */
+	f.first_fragment = 1;
+	len = gen_frame_build(&d, &f, b);
+	assert_int_equal(run_xdp(b, len), XDP_PASS);		/* rule 0 */
+	f.first_fragment = 0;
+	f.later_fragment = 1;
+	d.has_ports = 0;
+	len = gen_frame_build(&d, &f, b);
+	assert_int_equal(run_xdp(b, len), XDP_DROP);		/* rule 1: no ports */
+	assert_int_equal(rule_count(0, 0), 2);
+	assert_int_equal(rule_count(0, 1), 1);
+
+	/* zero-length later fragment: L3 fields only */
+	len = gen_frame_build(&d, &f, b);
+	b[14 + 2] = 0;
+	b[14 + 3] = 32;				/* tot_len = header only */
+	assert_int_equal(run_xdp(b, 14 + 32), XDP_DROP);
+	assert_int_equal(rule_count(0, 1), 2);
+}
+
+static void differential(uint64_t seed, int policies, int max_rules, int packets)
+{
+	struct rng r = { seed };
+	long cases = 0, mismatches = 0;
+
+	for (int i = 0; i < policies; i++) {
+		struct gen_pool pool;
+		struct fw_policy pol = { 0 };
+		struct fw_err err = { 0 };
+		char *json;
+		uint32_t gen;
+
+		gen_pool_init(&r, &pool);
+		json = gen_policy_json(&r, &pool, 1 + (int)rng_below(&r, (uint32_t)max_rules),
+				       (int)rng_below(&r, 8));
+		apply_json(json);
+		assert_int_equal(fw_policy_parse_buf(json, strlen(json), "t", &pol, &err), 0);
+		assert_int_equal(fw_read_active_gen(&st, &gen), 0);
+
+		for (int k = 0; k < packets; k++) {
+			struct fw_pkt_desc d;
+			struct gen_frame f;
+			unsigned int dir = rng_pct(&r, 75) ? 0 : 1;
+			uint8_t frame[256];
+			size_t len;
+			int want, act, verdict, want_verdict;
+			uint64_t c0;
+
+			gen_packet(&r, &pool, &d, &f);
+			len = gen_frame_build(&d, &f, frame);
+			want = fw_model_match(&pol, dir, &d);
+			act = want < 0 ? pol.dir[dir].default_action
+				       : pol.dir[dir].rules[want].action;
+			c0 = rule_count(dir, want);
+			if (dir == 0) {
+				verdict = run_xdp(frame, len);
+				want_verdict = act == FW_ACT_DROP ? XDP_DROP : XDP_PASS;
+			} else {
+				verdict = run_tc(frame, len);
+				want_verdict = act == FW_ACT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+			}
+			cases++;
+			if (verdict != want_verdict || rule_count(dir, want) != c0 + 1) {
+				if (mismatches++ < 3) {
+					fprintf(stderr, "mismatch: seed %llu policy %d %s: model rule %d verdict %d, kernel verdict %d\npolicy: %s\npacket: ",
+						(unsigned long long)seed, i, dir ? "egress" : "ingress",
+						want, want_verdict, verdict, json);
+					gen_hex(stderr, frame, len);
+				}
+			}
+		}
+		fw_policy_free(&pol);
+		free(json);
+	}
+	printf("difftest: %ld cases, %ld mismatches\n", cases, mismatches);
+	assert_int_equal(mismatches, 0);
+}
+
+static void test_differential(void **state)
+{
+	const char *s = getenv("FW_DIFF_SEED");
+	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
+
+	differential(seed, 40, 40, 250);
+	differential(seed + 1, 3, 1500, 500);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_policy_passes),
+		cmocka_unit_test(test_rule_verdicts),
+		cmocka_unit_test(test_egress_verdicts),
+		cmocka_unit_test(test_non_ip),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_fragments_and_options),
+		cmocka_unit_test(test_differential),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
