@@ -83,6 +83,7 @@ demo: deps
 
 install: $(B)/fwctl
 	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
+	install -D -m 0644 ctl/fwctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/fwctl.8
 
 $(B) $(B)/ctl $(B)/tests $(B)/tests/tools:
 	mkdir -p $@

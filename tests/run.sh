@@ -59,7 +59,7 @@ run_file() {
 
 for t in "$B"/tests/test_*; do [ -x "$t" ] && run_file "$t"; done
 for t in "$B"/tests/prog_*; do [ -x "$t" ] && run_file "$t"; done
-for t in tests/integration/*.sh; do [ -x "$t" ] && run_file "$t"; done
+for t in tests/lint/*.sh tests/integration/*.sh; do [ -x "$t" ] && run_file "$t"; done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
