@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <net/if.h>
 #include "fw_shared.h"
 #include "policy.h"
 #include "compile.h"
@@ -57,13 +58,18 @@ struct fw_state {
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);
+enum {
+	FW_ST_WRITE = 1 << 0,		/* exclusive lock (else shared) */
+	FW_ST_CREATE = 1 << 1,		/* mount bpffs, create maps if absent */
+	FW_ST_ANY_LAYOUT = 1 << 2,	/* skip the layout check (flush) */
+};
+
 /*
- * Open the firewall's state under pin_dir, locked (exclusive when 'write').
- * With 'create', mount bpffs if needed and create the maps on first use.
- * Without it, -ENOENT when no firewall has been set up.
+ * Open the firewall's state under pin_dir, locked. Without FW_ST_CREATE,
+ * -ENOENT when no firewall has been set up; -EPROTO when the pinned maps
+ * have another layout than this fwctl's (unless FW_ST_ANY_LAYOUT).
  */
-int fw_state_open(struct fw_state *st, const char *pin_dir, bool write,
-		  bool create);
+int fw_state_open(struct fw_state *st, const char *pin_dir, int flags);
 void fw_state_close(struct fw_state *st);
 /* Remove every pin (the maps live on only while programs hold them). */
 int fw_state_unpin(struct fw_state *st);
@@ -78,6 +84,8 @@ int fw_read_counter(int fd, uint32_t idx, struct fw_counter *out);
 int fw_create_maps(const char *pin_dir);
 /* A bpf_object of the XDP program, opened with maps pinned under pin_dir. */
 struct bpf_object *fw_open_xdp_obj(const char *pin_dir);
+/* 0 if the pinned maps have the layout this fwctl was built with. */
+int fw_check_layout(const int fd[], int n);
 /* Load the tc egress program: its fd, or -errno. */
 int fw_load_tc_prog(const char *pin_dir);
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "fwctl.h"
 #include "fw_xdp.skel.h"
@@ -47,6 +48,39 @@ int fw_create_maps(const char *pin_dir)
 	if (ret)
 		fw_err(ret, "cannot create the maps under %s (an incompatible layout from another fwctl version? 'fwctl flush' removes it)",
 		       pin_dir);
+	bpf_object__close(obj);
+	return ret;
+}
+
+int fw_check_layout(const int fd[], int n)
+{
+	struct bpf_object *obj = fw_open_xdp_obj(NULL);
+	int ret = 0;
+
+	if (!obj)
+		return -EINVAL;
+	for (int i = 0; i < n && !ret; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, fw_map_names[i]);
+		struct bpf_map_info info = { 0 };
+		uint32_t len = sizeof(info);
+
+		if (!m)
+			continue;	/* created by fwctl itself (fw_meta) */
+		if (bpf_obj_get_info_by_fd(fd[i], &info, &len)) {
+			ret = -errno;
+			break;
+		}
+		if (info.type != bpf_map__type(m) ||
+		    info.key_size != bpf_map__key_size(m) ||
+		    info.value_size != bpf_map__value_size(m) ||
+		    info.max_entries != bpf_map__max_entries(m)) {
+			fw_err(0, "pinned map %s has another layout (key %u, value %u, entries %u; this fwctl expects %u, %u, %u): written by an incompatible fwctl? 'fwctl flush' removes it",
+			       fw_map_names[i], info.key_size, info.value_size,
+			       info.max_entries, bpf_map__key_size(m),
+			       bpf_map__value_size(m), bpf_map__max_entries(m));
+			ret = -EPROTO;
+		}
+	}
 	bpf_object__close(obj);
 	return ret;
 }

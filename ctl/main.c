@@ -297,7 +297,7 @@ static int cmd_apply(int argc, char **argv)
 		}
 	}
 
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, true);
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_CREATE);
 	if (ret) {
 		rc = FW_EXIT_KERNEL;
 		goto out;
@@ -407,7 +407,7 @@ static int cmd_attach(int argc, char **argv)
 	if (fw_nl_ifindex(ifname) < 0)
 		return fw_err(0, "cannot find device \"%s\"", ifname), FW_EXIT_USAGE;
 
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, true);
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_CREATE);
 	if (ret)
 		return FW_EXIT_KERNEL;
 	if (egress < 0)
@@ -443,7 +443,7 @@ static int cmd_detach(int argc, char **argv)
 		if (argv[i][0] != '-' && fw_nl_ifindex(argv[i]) < 0)
 			return fw_err(0, "cannot find device \"%s\"", argv[i]), FW_EXIT_USAGE;
 
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, false);
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_ANY_LAYOUT);
 	if (ret == -ENOENT)
 		return FW_EXIT_OK;	/* nothing loaded: nothing attached */
 	if (ret)
@@ -475,7 +475,7 @@ static int cmd_detach(int argc, char **argv)
 /* Open read-only; print the "not loaded" answer when there is nothing. */
 static int open_for_read(struct fw_state *st, bool *loaded)
 {
-	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), false, false);
+	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), 0);
 
 	*loaded = !ret;
 	if (ret == -ENOENT)
@@ -769,7 +769,7 @@ static int cmd_flush(int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("flush", "flush takes no arguments");
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), true, false);
+	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_ANY_LAYOUT);
 	if (ret == -ENOENT)
 		return FW_EXIT_OK;
 	if (ret)

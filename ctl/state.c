@@ -105,9 +105,9 @@ static int create_meta(const char *path)
 	return 0;
 }
 
-int fw_state_open(struct fw_state *st, const char *pin_dir, bool write,
-		  bool create)
+int fw_state_open(struct fw_state *st, const char *pin_dir, int flags)
 {
+	bool write = flags & FW_ST_WRITE, create = flags & FW_ST_CREATE;
 	char path[PATH_MAX + 32];
 	int ret;
 
@@ -158,6 +158,8 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool write,
 	for (int i = 0; i < FW_NMAPS; i++) {
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, fw_map_names[i]);
 		st->fd[i] = bpf_obj_get(path);
+		if (st->fd[i] < 0 && i != M_GEN && (flags & FW_ST_ANY_LAYOUT))
+			continue;	/* flush removes what is there */
 		if (st->fd[i] < 0) {
 			ret = -errno;
 			if (ret == -ENOENT && !create)
@@ -165,6 +167,11 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, bool write,
 			fw_err(ret, "cannot open pinned map %s", path);
 			goto fail;
 		}
+	}
+	if (!(flags & FW_ST_ANY_LAYOUT)) {
+		ret = fw_check_layout(st->fd, FW_NMAPS);
+		if (ret)
+			goto fail;
 	}
 	ret = get_map_id(st->fd[M_GEN], &st->gen_map_id);
 	if (ret) {

@@ -36,7 +36,7 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(pin, sizeof(pin), "%s/fw", mnt);
-	if (fw_state_open(&st, pin, true, true))
+	if (fw_state_open(&st, pin, FW_ST_WRITE | FW_ST_CREATE))
 		return -1;
 	xdp_obj = fw_open_xdp_obj(pin);
 	if (!xdp_obj || bpf_object__load(xdp_obj))
