@@ -2,6 +2,7 @@
 #   make            build BPF objects, skeletons and fwctl into build/
 #   make check      install dependencies, build, run every test tier
 #   make demo       install dependencies, build, run the three-namespace lab
+#   make difftest CASES=N SEED=S   kernel vs reference model, N random packets
 #   make install    install fwctl (DESTDIR and PREFIX honoured)
 
 .DELETE_ON_ERROR:
@@ -29,7 +30,9 @@ BPF_SRCS := xdp/fw_xdp.bpf.c tc/fw_tc.bpf.c
 BPF_OBJS := $(patsubst %.bpf.c,$(B)/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS    := $(patsubst %.bpf.c,$(B)/%.skel.h,$(notdir $(BPF_SRCS)))
 
-CTL_SRCS := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
+CLI_SRCS := ctl/main.c $(wildcard ctl/cmd_*.c)
+CLI_OBJS := $(patsubst ctl/%.c,$(B)/ctl/%.o,$(CLI_SRCS))
+CTL_SRCS := $(filter-out $(CLI_SRCS),$(wildcard ctl/*.c))
 CTL_OBJS := $(patsubst ctl/%.c,$(B)/ctl/%.o,$(CTL_SRCS))
 LIB      := $(B)/libfwctl.a
 
@@ -59,7 +62,7 @@ $(B)/ctl/%.o: ctl/%.c | $(B)/ctl
 $(B)/ctl/loader.o: $(SKELS)		# embeds the BPF objects
 $(LIB): $(CTL_OBJS)
 	ar rcs $@ $^
-$(B)/fwctl: $(B)/ctl/main.o $(LIB)
+$(B)/fwctl: $(CLI_OBJS) $(LIB)
 	$(CC) $(FW_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- tests ----------------------------------------------------------------
@@ -77,6 +80,12 @@ check: deps
 	$(MAKE) tests
 	tests/run.sh
 
+CASES ?= 100000
+SEED  ?= 1
+difftest: deps
+	$(MAKE) $(B)/tests/tools/fw-difftest
+	$(B)/tests/tools/fw-difftest --cases $(CASES) --seed $(SEED)
+
 demo: deps
 	$(MAKE) all
 	scripts/demo.sh
@@ -91,7 +100,7 @@ $(B) $(B)/ctl $(B)/tests $(B)/tests/tools:
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps tests check demo install clean
+.PHONY: all deps tests check difftest demo install clean
 .SECONDARY:
 
 -include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d $(B)/tests/tools/*.d)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "fwctl.h"
@@ -123,6 +124,242 @@ static int lpm_write(const struct fw_state *st, uint32_t tbl,
 	return 0;
 }
 
+static int iface_clear(const struct fw_state *st, uint32_t gen)
+{
+	struct fw_iface_key k, next, doomed[FW_MAX_IFACE_KEYS];
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (!bpf_map_get_next_key(st->fd[M_IFACE], prev, &next)) {
+		if (next.tbl / FW_NDIR == gen && n < FW_MAX_IFACE_KEYS)
+			doomed[n++] = next;
+		k = next;
+		prev = &k;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_delete_elem(st->fd[M_IFACE], &doomed[i]) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+static int iface_write(const struct fw_state *st, uint32_t tbl,
+		       const struct fw_dir_tables *dt)
+{
+	for (size_t i = 0; i < dt->n_iface; i++) {
+		struct fw_iface_key k = { .tbl = tbl, .ifindex = dt->iface[i].ifindex };
+
+		if (bpf_map_update_elem(st->fd[M_IFACE], &k, &dt->iface[i].cls, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* --- sets: one LPM trie per family and generation, swapped in whole ------- */
+
+static int set_key(const struct fw_prefix *p, uint32_t slot, uint8_t *key)
+{
+	struct fw_set4_key k4 = { .prefixlen = 32u + p->plen, .slot = slot };
+	struct fw_set6_key k6 = { .prefixlen = 32u + p->plen, .slot = slot };
+
+	if (p->family == 4) {
+		memcpy(k4.addr, p->addr, 4);
+		memcpy(key, &k4, sizeof(k4));
+		return 0;
+	}
+	memcpy(k6.addr, p->addr, 16);
+	memcpy(key, &k6, sizeof(k6));
+	return 1;
+}
+
+/* Insert elements into the family tries fd[0] (IPv4) and fd[1] (IPv6). */
+static int set_insert(const int fd[2], uint32_t slot,
+		      const struct fw_prefix *e, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	static const size_t ksz[2] = { sizeof(struct fw_set4_key),
+				       sizeof(struct fw_set6_key) };
+	uint8_t *keys[2] = { NULL, NULL }, *vals = NULL;
+	size_t cnt[2] = { 0, 0 };
+	int ret = 0;
+
+	keys[0] = malloc(n * ksz[0] + 1);
+	keys[1] = malloc(n * ksz[1] + 1);
+	vals = calloc(n + 1, 1);
+	if (!keys[0] || !keys[1] || !vals) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[sizeof(struct fw_set6_key)];
+		int f = set_key(&e[i], slot, key);
+
+		memcpy(keys[f] + cnt[f]++ * ksz[f], key, ksz[f]);
+	}
+	for (int f = 0; f < 2 && !ret; f++) {
+		uint32_t count = (uint32_t)cnt[f];
+
+		if (!cnt[f])
+			continue;
+		if (!bpf_map_update_batch(fd[f], keys[f], vals, &count, &opts))
+			continue;
+		/* LPM tries have no batch update: one by one */
+		for (size_t i = 0; i < cnt[f]; i++)
+			if (bpf_map_update_elem(fd[f], keys[f] + i * ksz[f], vals, BPF_ANY)) {
+				ret = -errno;
+				break;
+			}
+	}
+out:
+	free(keys[0]);
+	free(keys[1]);
+	free(vals);
+	return ret;
+}
+
+static int set_trie_create(int family)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+
+	return bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, family == 4 ? "fw_set4" : "fw_set6",
+			      family == 4 ? sizeof(struct fw_set4_key)
+					  : sizeof(struct fw_set6_key),
+			      1, FW_SET_MAX_ELEMS, &opts);
+}
+
+static int sets_write(const struct fw_state *st, uint32_t gen,
+		      const struct fw_policy *pol)
+{
+	int fd[2] = { -1, -1 }, ret = 0;
+
+	if (!pol->n_sets) {		/* nothing to look up: free the old tries */
+		for (int f = 0; f < 2; f++)
+			if (bpf_map_delete_elem(st->fd[f ? M_SETS6 : M_SETS4], &gen) &&
+			    errno != ENOENT)
+				return -errno;
+		return 0;
+	}
+	for (int f = 0; f < 2; f++) {
+		fd[f] = set_trie_create(f ? 6 : 4);
+		if (fd[f] < 0) {
+			ret = -errno;
+			goto out;
+		}
+	}
+	for (size_t s = 0; s < pol->n_sets && !ret; s++)
+		ret = set_insert(fd, (uint32_t)s, pol->sets[s].elems, pol->sets[s].n_elems);
+	for (int f = 0; f < 2 && !ret; f++)
+		if (bpf_map_update_elem(st->fd[f ? M_SETS6 : M_SETS4], &gen, &fd[f], BPF_ANY))
+			ret = -errno;
+out:
+	for (int f = 0; f < 2; f++)
+		if (fd[f] >= 0)
+			close(fd[f]);	/* the outer map holds them now */
+	return ret;
+}
+
+/* The live trie of one family of generation gen: an fd, or -errno. */
+static int set_trie_get(const struct fw_state *st, uint32_t gen, int family)
+{
+	uint32_t id;
+	int fd;
+
+	if (bpf_map_lookup_elem(st->fd[family == 4 ? M_SETS4 : M_SETS6], &gen, &id))
+		return errno == ENOENT ? -ENOENT : -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+int fw_set_add(const struct fw_state *st, uint32_t gen, uint32_t slot,
+	       const struct fw_prefix *elems, size_t n)
+{
+	int fd[2], ret;
+
+	fd[0] = set_trie_get(st, gen, 4);
+	if (fd[0] < 0)
+		return fd[0];
+	fd[1] = set_trie_get(st, gen, 6);
+	if (fd[1] < 0) {
+		close(fd[0]);
+		return fd[1];
+	}
+	ret = set_insert(fd, slot, elems, n);
+	close(fd[0]);
+	close(fd[1]);
+	return ret ? ret : (int)n;
+}
+
+int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
+	       const struct fw_prefix *elems, size_t n)
+{
+	int fd[2], ret = 0;
+
+	fd[0] = set_trie_get(st, gen, 4);
+	if (fd[0] < 0)
+		return fd[0];
+	fd[1] = set_trie_get(st, gen, 6);
+	if (fd[1] < 0) {
+		close(fd[0]);
+		return fd[1];
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
+		uint8_t key[sizeof(struct fw_set6_key)];
+		int f = set_key(&elems[i], slot, key);
+
+		if (bpf_map_delete_elem(fd[f], key))
+			ret = -errno;
+	}
+	close(fd[0]);
+	close(fd[1]);
+	return ret ? ret : (int)n;
+}
+
+int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
+		struct fw_prefix **out, size_t *n)
+{
+	size_t cap = 0;
+	int ret = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int f = 0; f < 2 && !ret; f++) {
+		size_t ksz = f ? sizeof(struct fw_set6_key) : sizeof(struct fw_set4_key);
+		uint8_t key[sizeof(struct fw_set6_key)], next[sizeof(struct fw_set6_key)];
+		void *prev = NULL;
+		int fd = set_trie_get(st, gen, f ? 6 : 4);
+
+		if (fd < 0)
+			return fd;
+		while (!bpf_map_get_next_key(fd, prev, next)) {
+			uint32_t plen, s;
+
+			memcpy(&plen, next, 4);
+			memcpy(&s, next + 4, 4);
+			if (s == slot) {
+				struct fw_prefix *p;
+
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 1024;
+					p = realloc(*out, cap * sizeof(*p));
+					if (!p) {
+						ret = -ENOMEM;
+						break;
+					}
+					*out = p;
+				}
+				p = &(*out)[(*n)++];
+				memset(p, 0, sizeof(*p));
+				p->family = f ? 6 : 4;
+				p->plen = (uint8_t)(plen - 32);
+				memcpy(p->addr, next + 8, ksz - 8);
+			}
+			memcpy(key, next, ksz);
+			prev = key;
+		}
+		close(fd);
+	}
+	return ret;
+}
+
 static int zero_counters(const struct fw_state *st, uint32_t tbl)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -199,6 +436,14 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		ret = lpm_clear(st->fd[M_LPM6], sizeof(struct fw_lpm6_key), gen);
 	if (ret)
 		goto fail;
+	what = "clear the standby interface classes";
+	ret = iface_clear(st, gen);
+	if (ret)
+		goto fail;
+	what = "load the sets";
+	ret = sets_write(st, gen, pol);
+	if (ret)
+		goto fail;
 
 	what = "write the classes";
 	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->cls,
@@ -210,11 +455,15 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		const struct fw_dir_tables *dt = &t->dir[d];
 		uint32_t tbl = FW_TBL(gen, d);
 
-		what = "write the protocol and port tables";
-		if (bpf_map_update_elem(st->fd[M_L4], &tbl, dt->l4, BPF_ANY)) {
+		what = "write the direct-indexed tables";
+		if (bpf_map_update_elem(st->fd[M_DTAB], &tbl, dt->dt, BPF_ANY)) {
 			ret = -errno;
 			goto fail;
 		}
+		what = "write the interface classes";
+		ret = iface_write(st, tbl, dt);
+		if (ret)
+			goto fail;
 		what = "write the rules";
 		ret = array_fill(st->fd[M_RULES], tbl * FW_MAX_RULES, dt->rules,
 				 sizeof(*dt->rules), dt->n_rules);
@@ -242,6 +491,11 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			.n_rules = t->dir[d].n_rules,
 			.default_action = t->dir[d].default_action,
 			.non_ip_action = t->non_ip_action,
+			.frag_mode = t->frag_mode,
+			.malformed_action = t->malformed_action,
+			.flags = t->dir[d].flags,
+			.src_sets = t->dir[d].src_sets,
+			.dst_sets = t->dir[d].dst_sets,
 		};
 		uint32_t tbl = FW_TBL(gen, d);
 

@@ -2,15 +2,18 @@
 /*
  * compile.c - policy IR -> classifier tables (see compile.h, DESIGN.md).
  *
- * Each field of a direction gets its classes:
- *  - src/dst: every distinct prefix (and /0) becomes an LPM entry whose
- *    bitmap holds the rules with a prefix containing it; computed in one
- *    pass over the prefixes sorted in trie preorder with a stack of
- *    ancestors, so the longest-prefix hit carries every compatible rule;
- *  - protocol: 256 direct entries;
- *  - ports: a sweep over range boundaries gives elementary intervals, each
- *    one class, written into a 65536-entry direct table; packets without
- *    ports get the class of rules that do not match on ports.
+ * Every field gets classes: for each value the field can take (and for
+ * "the packet has no such field"), the bitmap of rules whose positive and
+ * negated matchers on that field accept it. A rule matches a packet iff its
+ * bit survives the AND of the classes of all fields:
+ *  - src/dst, two parts ANDed: the LPM part (every distinct prefix of the
+ *    rules, and /0, is an LPM entry; its bitmap is computed in one pass over
+ *    the prefixes in trie preorder with a stack of ancestors) and the set
+ *    part (one class per set-membership mask). A positive list holds
+ *    prefixes or sets, so each part carries the other as "accepts all";
+ *  - ports: a sweep over range boundaries gives elementary intervals;
+ *  - protocol, TCP flags, ICMP type and code, VLAN: one class per value;
+ *  - interface: one class per referenced ifindex, one for all others.
  * Identical bitmaps share one class id across fields and directions.
  */
 #include <errno.h>
@@ -27,6 +30,19 @@ static void bits_set(struct bits *b, uint32_t r)
 	b->w[r / 64] |= 1ULL << (r % 64);
 }
 
+static void bits_put(struct bits *b, uint32_t r, bool on)
+{
+	if (on)
+		b->w[r / 64] |= 1ULL << (r % 64);
+	else
+		b->w[r / 64] &= ~(1ULL << (r % 64));
+}
+
+static bool bm_bit(const uint64_t *bm, unsigned int v)
+{
+	return bm[v / 64] >> (v % 64) & 1;
+}
+
 /* --- class interning: identical bitmaps get one id ----------------------- */
 
 #define HT_SIZE (FW_MAX_CLASSES * 4)	/* power of two, load <= 1/4 */
@@ -35,7 +51,7 @@ struct interner {
 	struct fw_bits *cls;
 	size_t n, cap;
 	uint32_t *ht;			/* class id + 1, 0 = empty slot */
-	bool overflow;
+	bool overflow, nomem;
 };
 
 static uint64_t bits_hash(const struct bits *b)
@@ -50,7 +66,7 @@ static uint64_t bits_hash(const struct bits *b)
 	return h;
 }
 
-static uint32_t intern(struct interner *in, const struct bits *b)
+static uint16_t intern(struct interner *in, const struct bits *b)
 {
 	size_t slot = bits_hash(b) & (HT_SIZE - 1);
 	struct fw_bits *c;
@@ -61,7 +77,7 @@ static uint32_t intern(struct interner *in, const struct bits *b)
 		if (!id)
 			break;
 		if (!memcmp(in->cls[id - 1].w, b->w, sizeof(b->w)))
-			return id - 1;
+			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
 		in->overflow = true;
@@ -72,7 +88,7 @@ static uint32_t intern(struct interner *in, const struct bits *b)
 		struct fw_bits *p = realloc(in->cls, cap * sizeof(*p));
 
 		if (!p) {
-			in->overflow = true;	/* reported as -ENOMEM */
+			in->nomem = true;
 			return 0;
 		}
 		in->cls = p;
@@ -85,14 +101,185 @@ static uint32_t intern(struct interner *in, const struct bits *b)
 		if (c->w[i])
 			c->summary |= 1ULL << i;
 	in->ht[slot] = (uint32_t)++in->n;
-	return (uint32_t)(in->n - 1);
+	return (uint16_t)(in->n - 1);
 }
 
-/* --- addresses ------------------------------------------------------------- */
+/* --- small fields: one class per value ------------------------------------- */
+
+enum small_field { SF_PROTO, SF_TCPFLAGS, SF_ICMPTYPE, SF_ICMPCODE, SF_VLAN };
+
+static bool sf_has(const struct fw_match *m, enum small_field f)
+{
+	switch (f) {
+	case SF_PROTO: return m->has_proto;
+	case SF_TCPFLAGS: return m->has_tcp_flags;
+	case SF_ICMPTYPE: return m->has_icmp_type;
+	case SF_ICMPCODE: return m->has_icmp_code;
+	case SF_VLAN: return m->has_vlan;
+	}
+	return false;
+}
+
+static bool sf_in(const struct fw_match *m, enum small_field f, unsigned int v)
+{
+	switch (f) {
+	case SF_PROTO: return bm_bit(m->proto, v);
+	case SF_TCPFLAGS:
+		for (size_t i = 0; i < m->n_tcp_flags; i++)
+			if ((v & m->tcp_flags[i].mask) == m->tcp_flags[i].value)
+				return true;
+		return false;
+	case SF_ICMPTYPE: return bm_bit(m->icmp_type, v);
+	case SF_ICMPCODE: return bm_bit(m->icmp_code, v);
+	case SF_VLAN: return bm_bit(m->vlan, v);
+	}
+	return false;
+}
+
+/*
+ * table[v] for v < n: rules accepting value v; *missing: rules accepting a
+ * packet without the field (those with no matcher on it, either way).
+ */
+static void compile_small(const struct fw_ruleset *rs, enum small_field f,
+			  unsigned int n, struct interner *in, uint16_t *table,
+			  uint16_t *missing)
+{
+	struct bits base = { 0 }, cur;
+	bool used = false;
+
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		const struct fw_rule_ir *ru = &rs->rules[r];
+
+		if (!sf_has(&ru->pos, f) && !sf_has(&ru->neg, f))
+			bits_set(&base, (uint32_t)r);
+		else
+			used = true;
+	}
+	if (missing)
+		*missing = intern(in, &base);
+	if (!used) {
+		uint16_t c = intern(in, &base);
+
+		for (unsigned int v = 0; v < n; v++)
+			table[v] = c;
+		return;
+	}
+	for (unsigned int v = 0; v < n; v++) {
+		cur = base;
+		for (size_t r = 0; r < rs->n_rules; r++) {
+			const struct fw_rule_ir *ru = &rs->rules[r];
+			bool hp = sf_has(&ru->pos, f), hn = sf_has(&ru->neg, f);
+
+			if (!hp && !hn)
+				continue;
+			if ((!hp || sf_in(&ru->pos, f, v)) &&
+			    (!hn || !sf_in(&ru->neg, f, v)))
+				bits_set(&cur, (uint32_t)r);
+		}
+		table[v] = intern(in, &cur);
+	}
+}
+
+/* --- ports: a sweep over range boundaries ---------------------------------- */
+
+struct port_ev {
+	uint32_t pos;			/* 0..65536 */
+	uint32_t rule;
+	uint8_t neg;			/* toggles the negated list's state */
+};
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct port_ev *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static bool port_has(const struct fw_match *m, bool dst)
+{
+	return dst ? m->has_dport : m->has_sport;
+}
+
+static int compile_ports(const struct fw_ruleset *rs, bool dst,
+			 struct interner *in, uint16_t *table, uint16_t *noport)
+{
+	struct port_ev *ev = NULL;
+	struct bits base = { 0 }, cur = { 0 };
+	uint8_t *state = NULL;		/* bit 0: in pos list, bit 1: in neg */
+	size_t n = 0, cap = 0;
+	uint32_t pos = 0;
+
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		const struct fw_rule_ir *ru = &rs->rules[r];
+
+		if (!port_has(&ru->pos, dst) && !port_has(&ru->neg, dst))
+			bits_set(&base, (uint32_t)r);
+		cap += 2 * (dst ? ru->pos.n_dport + ru->neg.n_dport
+				: ru->pos.n_sport + ru->neg.n_sport);
+	}
+	*noport = intern(in, &base);
+
+	ev = calloc(cap + 1, sizeof(*ev));
+	state = calloc(rs->n_rules + 1, 1);
+	if (!ev || !state) {
+		free(ev);
+		free(state);
+		return -ENOMEM;
+	}
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		for (int neg = 0; neg < 2; neg++) {
+			const struct fw_match *m = neg ? &rs->rules[r].neg : &rs->rules[r].pos;
+			const struct fw_prange *pr = dst ? m->dport : m->sport;
+			size_t np = dst ? m->n_dport : m->n_sport;
+
+			if (!port_has(m, dst))
+				continue;
+			for (size_t i = 0; i < np; i++) {
+				ev[n++] = (struct port_ev){ pr[i].lo, (uint32_t)r, (uint8_t)neg };
+				ev[n++] = (struct port_ev){ (uint32_t)pr[i].hi + 1, (uint32_t)r,
+							    (uint8_t)neg };
+			}
+		}
+	}
+	qsort(ev, n, sizeof(*ev), ev_cmp);
+
+	/* port 0 before any event: in no list */
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		const struct fw_rule_ir *ru = &rs->rules[r];
+
+		bits_put(&cur, (uint32_t)r, !port_has(&ru->pos, dst));
+	}
+	/* ranges of one list are disjoint and not adjacent: each event toggles */
+	for (size_t i = 0; i <= n; i++) {
+		uint32_t next = i < n ? ev[i].pos : 65536;
+
+		if (next > pos) {
+			uint16_t c = intern(in, &cur);
+
+			for (uint32_t p = pos; p < next; p++)
+				table[p] = c;
+			pos = next;
+		}
+		if (i < n) {
+			const struct fw_rule_ir *ru = &rs->rules[ev[i].rule];
+			uint8_t s = state[ev[i].rule] ^= (uint8_t)(ev[i].neg ? 2 : 1);
+
+			bits_put(&cur, ev[i].rule,
+				 (!port_has(&ru->pos, dst) || (s & 1)) &&
+				 (!port_has(&ru->neg, dst) || !(s & 2)));
+		}
+	}
+	free(ev);
+	free(state);
+	return 0;
+}
+
+/* --- addresses: LPM part and set part -------------------------------------- */
 
 struct pfx_item {
 	struct fw_prefix p;
 	uint32_t rule;			/* UINT32_MAX: the /0 root itself */
+	uint8_t neg;
 };
 
 static int pfx_cmp(const void *a, const void *b)
@@ -104,7 +291,9 @@ static int pfx_cmp(const void *a, const void *b)
 		return c;
 	if (x->p.plen != y->p.plen)
 		return x->p.plen < y->p.plen ? -1 : 1;
-	return x->rule < y->rule ? -1 : x->rule > y->rule;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	return x->neg - y->neg;
 }
 
 static bool pfx_same(const struct fw_prefix *a, const struct fw_prefix *b)
@@ -112,66 +301,111 @@ static bool pfx_same(const struct fw_prefix *a, const struct fw_prefix *b)
 	return a->plen == b->plen && !memcmp(a->addr, b->addr, 16);
 }
 
+static const struct fw_prefix *addr_list(const struct fw_match *m, uint8_t field,
+					 size_t *n)
+{
+	*n = field == FW_FIELD_SRC ? m->n_src : m->n_dst;
+	return field == FW_FIELD_SRC ? m->src : m->dst;
+}
+
+static uint32_t addr_sets(const struct fw_match *m, uint8_t field)
+{
+	return field == FW_FIELD_SRC ? m->src_sets : m->dst_sets;
+}
+
+static bool addr_has(const struct fw_match *m, uint8_t field)
+{
+	return field == FW_FIELD_SRC ? m->has_src : m->has_dst;
+}
+
+/* The positive list of this field is a prefix list (not absent, not sets). */
+static bool pos_is_prefixes(const struct fw_match *m, uint8_t field)
+{
+	return addr_has(m, field) && !addr_sets(m, field);
+}
+
+/* Rules constrained by prefixes (positive or negated) on this field. */
+static bool uses_prefixes(const struct fw_ruleset *rs, uint8_t field)
+{
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		size_t n;
+
+		if (pos_is_prefixes(&rs->rules[r].pos, field))
+			return true;
+		addr_list(&rs->rules[r].neg, field, &n);
+		if (n)
+			return true;
+	}
+	return false;
+}
+
 static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		       uint8_t field, struct interner *in,
 		       struct fw_dir_tables *dt)
 {
 	struct pfx_item *items = NULL;
-	struct bits *stack = NULL;
+	struct bits *spos = NULL, *sneg = NULL, all = { 0 };
 	struct fw_prefix *spfx = NULL;
-	size_t n = 0, cap = 1, depth = 0;
+	size_t n = 0, cap = 1, depth = 0, maxd = family == 4 ? 34 : 130;
 	int ret = -ENOMEM;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
-		const struct fw_rule_ir *ru = &rs->rules[r];
+		size_t np, nn;
 
-		/* a rule without the matcher adds one item at the root */
-		cap += field == FW_FIELD_SRC ? (ru->has_src ? ru->n_src : 1)
-					     : (ru->has_dst ? ru->n_dst : 1);
+		addr_list(&rs->rules[r].pos, field, &np);
+		addr_list(&rs->rules[r].neg, field, &nn);
+		cap += np + nn;
+		/* A: rules whose positive side is no prefix list accept all */
+		if (!pos_is_prefixes(&rs->rules[r].pos, field))
+			bits_set(&all, (uint32_t)r);
 	}
 	items = calloc(cap, sizeof(*items));
-	stack = calloc(family == 4 ? 34 : 130, sizeof(*stack));
-	spfx = calloc(family == 4 ? 34 : 130, sizeof(*spfx));
-	if (!items || !stack || !spfx)
+	spos = calloc(maxd, sizeof(*spos));
+	sneg = calloc(maxd, sizeof(*sneg));
+	spfx = calloc(maxd, sizeof(*spfx));
+	if (!items || !spos || !sneg || !spfx)
 		goto out;
 
 	items[n].p.family = family;	/* the root, /0 */
 	items[n++].rule = UINT32_MAX;
 	for (size_t r = 0; r < rs->n_rules; r++) {
-		const struct fw_rule_ir *ru = &rs->rules[r];
-		bool has = field == FW_FIELD_SRC ? ru->has_src : ru->has_dst;
-		const struct fw_prefix *ps = field == FW_FIELD_SRC ? ru->src : ru->dst;
-		size_t np = field == FW_FIELD_SRC ? ru->n_src : ru->n_dst;
+		for (int neg = 0; neg < 2; neg++) {
+			const struct fw_match *m = neg ? &rs->rules[r].neg : &rs->rules[r].pos;
+			size_t np;
+			const struct fw_prefix *ps = addr_list(m, field, &np);
 
-		if (!has) {		/* any address: lives at the root */
-			items[n].p.family = family;
-			items[n++].rule = (uint32_t)r;
-			continue;
-		}
-		for (size_t i = 0; i < np; i++) {
-			if (ps[i].family != family)
-				continue;
-			items[n].p = ps[i];
-			items[n++].rule = (uint32_t)r;
+			for (size_t i = 0; i < np; i++) {
+				if (ps[i].family != family)
+					continue;
+				items[n].p = ps[i];
+				items[n].rule = (uint32_t)r;
+				items[n++].neg = (uint8_t)neg;
+			}
 		}
 	}
 	qsort(items, n, sizeof(*items), pfx_cmp);
 
 	for (size_t i = 0; i < n;) {
 		const struct fw_prefix *p = &items[i].p;
+		struct bits pos, neg, out;
 		struct fw_lpm_entry *e;
-		struct bits cur;
 
 		/* preorder: what does not contain p is no ancestor of what follows */
 		while (depth && !fw_prefix_contains(&spfx[depth - 1], family, p->addr))
 			depth--;
-		if (depth)
-			cur = stack[depth - 1];
-		else
-			memset(&cur, 0, sizeof(cur));
+		if (depth) {
+			pos = spos[depth - 1];
+			neg = sneg[depth - 1];
+		} else {
+			memset(&pos, 0, sizeof(pos));
+			memset(&neg, 0, sizeof(neg));
+		}
 		for (; i < n && pfx_same(&items[i].p, p); i++)
 			if (items[i].rule != UINT32_MAX)
-				bits_set(&cur, items[i].rule);
+				bits_set(items[i].neg ? &neg : &pos, items[i].rule);
+
+		for (int w = 0; w < FW_WORDS; w++)
+			out.w[w] = (all.w[w] | pos.w[w]) & ~neg.w[w];
 
 		if (dt->n_lpm % 64 == 0) {
 			e = realloc(dt->lpm, (dt->n_lpm + 64) * sizeof(*e));
@@ -185,9 +419,10 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		e->field = field;
 		e->plen = p->plen;
 		memcpy(e->addr, p->addr, 16);
-		e->cls = intern(in, &cur);
+		e->cls = intern(in, &out);
 
-		stack[depth] = cur;
+		spos[depth] = pos;
+		sneg[depth] = neg;
 		spfx[depth] = *p;
 		spfx[depth].family = family;
 		depth++;
@@ -195,103 +430,93 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	ret = 0;
 out:
 	free(items);
-	free(stack);
+	free(spos);
+	free(sneg);
 	free(spfx);
 	return ret;
 }
 
-/* --- protocol and ports ---------------------------------------------------- */
-
-struct port_ev {
-	uint32_t pos;			/* 0..65536 */
-	uint32_t rule;
-};
-
-static int ev_cmp(const void *a, const void *b)
+/* table[mask]: rules whose set part accepts membership mask 'mask'. */
+static void compile_sets(const struct fw_ruleset *rs, uint8_t field,
+			 struct interner *in, uint16_t *table, uint8_t *slots)
 {
-	const struct port_ev *x = a, *y = b;
-
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-static int compile_ports(const struct fw_ruleset *rs, bool dst,
-			 struct interner *in, uint16_t *table, uint16_t *noport)
-{
-	struct port_ev *ev = NULL;
-	struct bits base = { 0 }, cur;
-	size_t n = 0, cap = 0;
-	uint32_t pos = 0;
-
-	for (size_t r = 0; r < rs->n_rules; r++) {
-		const struct fw_rule_ir *ru = &rs->rules[r];
-
-		if (!(dst ? ru->has_dport : ru->has_sport))
-			bits_set(&base, (uint32_t)r);
-		cap += 2 * (dst ? ru->n_dport : ru->n_sport);
-	}
-	*noport = (uint16_t)intern(in, &base);
-
-	ev = calloc(cap + 1, sizeof(*ev));
-	if (!ev)
-		return -ENOMEM;
-	for (size_t r = 0; r < rs->n_rules; r++) {
-		const struct fw_rule_ir *ru = &rs->rules[r];
-		const struct fw_prange *pr = dst ? ru->dport : ru->sport;
-		size_t np = dst ? ru->n_dport : ru->n_sport;
-
-		if (!(dst ? ru->has_dport : ru->has_sport))
-			continue;
-		for (size_t i = 0; i < np; i++) {
-			ev[n++] = (struct port_ev){ pr[i].lo, (uint32_t)r };
-			ev[n++] = (struct port_ev){ (uint32_t)pr[i].hi + 1, (uint32_t)r };
-		}
-	}
-	qsort(ev, n, sizeof(*ev), ev_cmp);
-
-	/* Ranges of one rule are disjoint and not adjacent: each event toggles. */
-	cur = base;
-	for (size_t i = 0; i <= n; i++) {
-		uint32_t next = i < n ? ev[i].pos : 65536;
-
-		if (next > pos) {
-			uint16_t c = (uint16_t)intern(in, &cur);
-
-			for (uint32_t p = pos; p < next; p++)
-				table[p] = c;
-			pos = next;
-		}
-		if (i < n)
-			cur.w[ev[i].rule / 64] ^= 1ULL << (ev[i].rule % 64);
-	}
-	free(ev);
-	return 0;
-}
-
-static int compile_proto(const struct fw_ruleset *rs, struct interner *in,
-			 uint16_t *table)
-{
-	struct bits *per = calloc(256, sizeof(*per));
-	struct bits base = { 0 };
-
-	if (!per)
-		return -ENOMEM;
+	*slots = 0;
 	for (size_t r = 0; r < rs->n_rules; r++)
-		if (!rs->rules[r].has_proto)
-			bits_set(&base, (uint32_t)r);
-	for (int p = 0; p < 256; p++)
-		per[p] = base;
-	for (size_t r = 0; r < rs->n_rules; r++) {
-		const struct fw_rule_ir *ru = &rs->rules[r];
+		*slots |= (uint8_t)(addr_sets(&rs->rules[r].pos, field) |
+				    addr_sets(&rs->rules[r].neg, field));
+	for (unsigned int m = 0; m < 256; m++) {
+		struct bits cur = { 0 };
 
-		if (!ru->has_proto)
+		if (m & ~*slots) {		/* never looked up: no need */
+			table[m] = 0;
 			continue;
-		for (int p = 0; p < 256; p++)
-			if (ru->proto[p / 64] >> (p % 64) & 1)
-				bits_set(&per[p], (uint32_t)r);
+		}
+		for (size_t r = 0; r < rs->n_rules; r++) {
+			uint32_t ps = addr_sets(&rs->rules[r].pos, field);
+			uint32_t ns = addr_sets(&rs->rules[r].neg, field);
+
+			if ((!ps || (m & ps)) && !(m & ns))
+				bits_set(&cur, (uint32_t)r);
+		}
+		table[m] = intern(in, &cur);
 	}
-	for (int p = 0; p < 256; p++)
-		table[p] = (uint16_t)intern(in, &per[p]);
-	free(per);
+}
+
+/* --- interfaces ------------------------------------------------------------ */
+
+static bool iface_in(const struct fw_match *m, uint32_t ifindex)
+{
+	for (size_t i = 0; i < m->n_iface; i++)
+		if (m->ifindex && m->ifindex[i] > 0 && (uint32_t)m->ifindex[i] == ifindex)
+			return true;
+	return false;
+}
+
+static int compile_ifaces(const struct fw_ruleset *rs, struct interner *in,
+			  struct fw_dir_tables *dt)
+{
+	struct bits other = { 0 };
+
+	for (size_t r = 0; r < rs->n_rules; r++)
+		if (!rs->rules[r].pos.has_iface)
+			bits_set(&other, (uint32_t)r);
+	dt->dt->iface_other = intern(in, &other);
+
+	for (size_t r = 0; r < rs->n_rules; r++) {
+		for (int neg = 0; neg < 2; neg++) {
+			const struct fw_match *m = neg ? &rs->rules[r].neg : &rs->rules[r].pos;
+
+			for (size_t i = 0; i < m->n_iface; i++) {
+				uint32_t ifx = m->ifindex ? (uint32_t)m->ifindex[i] : 0;
+				struct bits cur = { 0 };
+				bool seen = false;
+
+				for (size_t k = 0; k < dt->n_iface; k++)
+					seen |= dt->iface[k].ifindex == ifx;
+				if (!ifx || seen)
+					continue;
+				for (size_t q = 0; q < rs->n_rules; q++) {
+					const struct fw_rule_ir *ru = &rs->rules[q];
+
+					if ((!ru->pos.has_iface || iface_in(&ru->pos, ifx)) &&
+					    (!ru->neg.has_iface || !iface_in(&ru->neg, ifx)))
+						bits_set(&cur, (uint32_t)q);
+				}
+				if (dt->n_iface % 16 == 0) {
+					struct fw_iface_entry *p = realloc(dt->iface,
+						(dt->n_iface + 16) * sizeof(*p));
+
+					if (!p)
+						return -ENOMEM;
+					dt->iface = p;
+				}
+				dt->iface[dt->n_iface].ifindex = ifx;
+				dt->iface[dt->n_iface++].cls = intern(in, &cur);
+			}
+		}
+	}
+	if (dt->n_iface)
+		dt->flags |= FW_TF_IFACE;
 	return 0;
 }
 
@@ -300,28 +525,49 @@ static int compile_proto(const struct fw_ruleset *rs, struct interner *in,
 static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		       struct fw_dir_tables *dt)
 {
+	struct fw_dtab *d;
+	struct bits all = { 0 };
 	int ret;
 
 	dt->default_action = rs->default_action;
 	dt->n_rules = (uint32_t)rs->n_rules;
 	dt->rules = calloc(rs->n_rules + 1, sizeof(*dt->rules));
-	dt->l4 = calloc(1, sizeof(*dt->l4));
-	if (!dt->rules || !dt->l4)
+	dt->dt = d = calloc(1, sizeof(*dt->dt));
+	if (!dt->rules || !d)
 		return -ENOMEM;
-	for (size_t r = 0; r < rs->n_rules; r++)
+	for (size_t r = 0; r < rs->n_rules; r++) {
 		dt->rules[r].action = rs->rules[r].action;
-
-	ret = compile_proto(rs, in, dt->l4->proto);
-	if (!ret)
-		ret = compile_ports(rs, false, in, dt->l4->sport, &dt->l4->noport_src);
-	if (!ret)
-		ret = compile_ports(rs, true, in, dt->l4->dport, &dt->l4->noport_dst);
-	for (int f = 0; !ret && f < 2; f++) {
-		ret = compile_lpm(rs, 4, (uint8_t)f, in, dt);
-		if (!ret)
-			ret = compile_lpm(rs, 6, (uint8_t)f, in, dt);
+		bits_set(&all, (uint32_t)r);
 	}
-	return ret;
+
+	compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
+	compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
+	compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
+	compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
+	compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
+	ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
+	if (!ret)
+		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
+	if (ret)
+		return ret;
+	compile_sets(rs, FW_FIELD_SRC, in, d->srcset, &dt->src_sets);
+	compile_sets(rs, FW_FIELD_DST, in, d->dstset, &dt->dst_sets);
+	ret = compile_ifaces(rs, in, dt);
+	if (ret)
+		return ret;
+
+	d->src_any = d->dst_any = intern(in, &all);
+	for (uint8_t f = 0; f < 2; f++) {
+		if (!uses_prefixes(rs, f))
+			continue;	/* the LPM part accepts all: no lookup */
+		dt->flags |= f == FW_FIELD_SRC ? FW_TF_SRC : FW_TF_DST;
+		ret = compile_lpm(rs, 4, f, in, dt);
+		if (!ret)
+			ret = compile_lpm(rs, 6, f, in, dt);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
@@ -338,6 +584,8 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 		goto fail;
 	intern(&in, &empty);		/* class 0: matches no rule */
 	t->non_ip_action = pol->non_ip_action;
+	t->frag_mode = pol->frag_mode;
+	t->malformed_action = pol->malformed_action;
 
 	for (int d = 0; d < FW_NDIR; d++) {
 		if (pol->dir[d].n_rules > FW_MAX_RULES) {
@@ -353,12 +601,15 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 		for (size_t i = 0; i < t->dir[d].n_lpm; i++)
 			n_lpm[t->dir[d].lpm[i].family == 6]++;
 	}
+	if (in.nomem) {
+		ret = -ENOMEM;
+		goto fail;
+	}
 	if (in.overflow) {
-		ret = in.n >= FW_MAX_CLASSES ? -EINVAL : -ENOMEM;
-		if (ret == -EINVAL)
-			fw_policy_error_at(pol, "rules", err,
-					   "the policy needs more than %d classifier classes; split it or merge rules",
-					   FW_MAX_CLASSES);
+		ret = -EINVAL;
+		fw_policy_error_at(pol, "rules", err,
+				   "the policy needs more than %d classifier classes; split it or merge rules",
+				   FW_MAX_CLASSES);
 		goto fail;
 	}
 	for (int f = 0; f < 2; f++) {
@@ -385,8 +636,9 @@ void fw_tables_free(struct fw_tables *t)
 {
 	for (int d = 0; d < FW_NDIR; d++) {
 		free(t->dir[d].rules);
-		free(t->dir[d].l4);
+		free(t->dir[d].dt);
 		free(t->dir[d].lpm);
+		free(t->dir[d].iface);
 	}
 	free(t->cls);
 	memset(t, 0, sizeof(*t));
@@ -416,25 +668,49 @@ static uint32_t lpm_class(const struct fw_dir_tables *dt, uint8_t field,
 	return cls;
 }
 
-int fw_tables_match(const struct fw_tables *t, unsigned int dir,
-		    const struct fw_pkt_desc *pkt)
+static unsigned int set_mask(const struct fw_policy *pol, uint8_t slots,
+			     uint8_t family, const uint8_t *addr)
+{
+	unsigned int m = 0;
+
+	for (size_t s = 0; s < pol->n_sets && s < FW_NSETS; s++)
+		if (slots >> s & 1 && fw_set_contains(&pol->sets[s], family, addr))
+			m |= 1u << s;
+	return m;
+}
+
+int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
+		    unsigned int dir, const struct fw_pkt_desc *p)
 {
 	const struct fw_dir_tables *dt = &t->dir[dir];
-	const struct fw_bits *b[5];
+	const struct fw_dtab *d = dt->dt;
+	uint32_t c[FW_NFIELDS];
 	uint64_t sum = ~0ULL;
 
-	b[0] = &t->cls[dt->l4->proto[pkt->proto]];
-	b[1] = &t->cls[pkt->has_ports ? dt->l4->sport[pkt->sport] : dt->l4->noport_src];
-	b[2] = &t->cls[pkt->has_ports ? dt->l4->dport[pkt->dport] : dt->l4->noport_dst];
-	b[3] = &t->cls[lpm_class(dt, FW_FIELD_SRC, pkt)];
-	b[4] = &t->cls[lpm_class(dt, FW_FIELD_DST, pkt)];
-	for (int i = 0; i < 5; i++)
-		sum &= b[i]->summary;
+	c[FW_C_PROTO] = d->proto[p->proto];
+	c[FW_C_SPORT] = p->has_ports ? d->sport[p->sport] : d->noport_src;
+	c[FW_C_DPORT] = p->has_ports ? d->dport[p->dport] : d->noport_dst;
+	c[FW_C_SRC] = dt->flags & FW_TF_SRC ? lpm_class(dt, FW_FIELD_SRC, p) : d->src_any;
+	c[FW_C_DST] = dt->flags & FW_TF_DST ? lpm_class(dt, FW_FIELD_DST, p) : d->dst_any;
+	c[FW_C_TCPFLAGS] = p->has_tcp ? d->tcpflags[p->tcp_flags] : d->notcp;
+	c[FW_C_ICMPTYPE] = p->has_icmp ? d->icmptype[p->icmp_type] : d->noicmp_type;
+	c[FW_C_ICMPCODE] = p->has_icmp ? d->icmpcode[p->icmp_code] : d->noicmp_code;
+	c[FW_C_VLAN] = p->has_vlan ? d->vlan[p->vlan & 0xfff] : d->novlan;
+	c[FW_C_IFACE] = d->iface_other;
+	for (size_t i = 0; i < dt->n_iface; i++)
+		if (dt->iface[i].ifindex == p->ifindex)
+			c[FW_C_IFACE] = dt->iface[i].cls;
+	c[FW_C_SRCSET] = d->srcset[set_mask(pol, dt->src_sets, p->family, p->saddr)];
+	c[FW_C_DSTSET] = d->dstset[set_mask(pol, dt->dst_sets, p->family, p->daddr)];
+
+	for (int i = 0; i < FW_NFIELDS; i++)
+		sum &= t->cls[c[i]].summary;
 	while (sum) {
 		int w = __builtin_ctzll(sum);
-		uint64_t m = b[0]->w[w] & b[1]->w[w] & b[2]->w[w] & b[3]->w[w] &
-			     b[4]->w[w];
+		uint64_t m = ~0ULL;
 
+		for (int i = 0; i < FW_NFIELDS; i++)
+			m &= t->cls[c[i]].w[w];
 		if (m)
 			return w * 64 + __builtin_ctzll(m);
 		sum &= sum - 1;

@@ -2,13 +2,16 @@
 /*
  * compile.h - stage 2: policy IR -> tables, plain data saying exactly what
  * every classifier map must hold for one generation. Pure and
- * deterministic: same policy in, same tables out; no kernel call.
+ * deterministic: same policy in, same tables out; no kernel call. Set
+ * contents are not part of the tables (they live in their own tries and
+ * can change at run time); only which slots each table looks up.
  */
 #ifndef FW_COMPILE_H
 #define FW_COMPILE_H
 
 #include "policy.h"
 #include "model.h"
+#include "dp/fields.h"
 
 struct fw_lpm_entry {
 	uint8_t family;		/* 4 or 6 */
@@ -18,32 +21,47 @@ struct fw_lpm_entry {
 	uint32_t cls;
 };
 
+struct fw_iface_entry {
+	uint32_t ifindex;
+	uint32_t cls;
+};
+
 struct fw_dir_tables {
 	uint8_t default_action;
+	uint8_t flags;			/* FW_TF_* */
+	uint8_t src_sets, dst_sets;	/* set slots looked up */
 	uint32_t n_rules;
 	struct fw_rule *rules;		/* n_rules */
-	struct fw_l4tab *l4;		/* one table, ~256 KiB */
+	struct fw_dtab *dt;		/* the direct-indexed classes, ~400 KiB */
 	struct fw_lpm_entry *lpm;
 	size_t n_lpm;
+	struct fw_iface_entry *iface;
+	size_t n_iface;
 };
 
 struct fw_tables {
 	uint8_t non_ip_action;
+	uint8_t frag_mode;
+	uint8_t malformed_action;
 	struct fw_dir_tables dir[FW_NDIR];
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;
 };
 
-/* 0, or -EINVAL with *err set (limits exceeded), or -ENOMEM. */
+/*
+ * 0, or -EINVAL with *err set (limits exceeded), or -ENOMEM. Interface
+ * matchers must be resolved (fw_policy_resolve) first.
+ */
 int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	       struct fw_err *err);
 void fw_tables_free(struct fw_tables *t);
 
 /*
- * Evaluate the tables for one packet exactly as the data path does: the
- * index of the first matching rule of direction dir, or -1 (default).
+ * Evaluate the tables for one packet exactly as the data path does (set
+ * membership from pol's sets): the index of the first matching rule of
+ * direction dir, or -1.
  */
-int fw_tables_match(const struct fw_tables *t, unsigned int dir,
-		    const struct fw_pkt_desc *pkt);
+int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
+		    unsigned int dir, const struct fw_pkt_desc *pkt);
 
 #endif /* FW_COMPILE_H */

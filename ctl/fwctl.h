@@ -41,7 +41,8 @@ void fw_setup_lib_logging(void);
 /* --- pinned state (state.c) ------------------------------------------------ */
 
 enum fw_map_idx {
-	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_L4, M_CLS, M_RULES, M_RCNT, M_STATS,
+	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
+	M_IFACE, M_SETS4, M_SETS6,
 	M_META,
 	FW_NMAPS,
 };
@@ -54,7 +55,7 @@ struct fw_state {
 	uint32_t gen_map_id;	/* identifies programs using these maps */
 };
 
-#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);
@@ -105,6 +106,18 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		    const struct fw_policy *pol, uint32_t *new_gen);
 int fw_read_meta(const struct fw_state *st, uint32_t gen,
 		 struct fw_meta_info *mi);
+
+/*
+ * Set elements of generation gen (the live sets: the active one). add and
+ * del return how many elements changed (>= 0) or -errno; del of an absent
+ * element is -ENOENT. list fills *out (malloc'd) with the elements of slot.
+ */
+int fw_set_add(const struct fw_state *st, uint32_t gen, uint32_t slot,
+	       const struct fw_prefix *elems, size_t n);
+int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
+	       const struct fw_prefix *elems, size_t n);
+int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
+		struct fw_prefix **out, size_t *n);
 void fw_meta_info_free(struct fw_meta_info *mi);
 
 /* --- netlink (nl.c) -------------------------------------------------------- */

@@ -6,6 +6,8 @@
  * after parsing are placed by scanning the original text again. This is a
  * small forward-only scanner: no allocation, no recursion, never reads past
  * len, copes with any garbage (it then reports the path as absent).
+ * A key may hold dots (set names do): a key step takes the longest key of
+ * the object that matches the path up to a '.', a '[' or its end.
  *
  * Positions follow jansson: 1-based lines, 1-based columns counted in
  * characters (UTF-8 continuation bytes do not advance the column; '\r'
@@ -279,39 +281,56 @@ static int next_step(const char **p, bool first, struct jstep *st)
 	return 1;
 }
 
-/* Move into the value of key st->key of the object at sc; 0 or -ENOENT. */
-static int enter_key(struct jscan *sc, const struct jstep *st)
+/*
+ * Move into the value of a key of the object at sc: the longest key that is
+ * a prefix of the rest of the path p ending where a step may end ('.', '['
+ * or the end), so that keys may hold dots: "sets.tor.exits.file" finds key
+ * "tor.exits" of "sets" (and "tor" when there is no such key). 0 and
+ * *used (bytes of p taken), or -ENOENT.
+ */
+static int enter_key(struct jscan *sc, const char *p, size_t *used)
 {
+	size_t plen = strlen(p), best_len = 0;
+	struct jscan best = *sc;
+
 	if (peek(sc) != '{')
 		return -ENOENT;
 	adv(sc);
 	for (;;) {
-		struct keycmp kc = { .key = st->key, .len = st->keylen };
+		struct keycmp kc = { .key = p, .len = plen };
+		int c;
 
 		skip_ws(sc);
 		if (peek(sc) != '"')
-			return -ENOENT;	/* '}', end of text or garbage */
+			break;	/* '}', end of text or garbage */
 		if (scan_string(sc, &kc))
-			return -ENOENT;
+			break;
 		skip_ws(sc);
 		if (peek(sc) != ':')
-			return -ENOENT;
+			break;
 		adv(sc);
 		skip_ws(sc);
-		if (!kc.mismatch && kc.i == kc.len) {
-			int c = peek(sc);
-
-			if (c < 0 || c == ',' || c == '}' || c == ']')
-				return -ENOENT;
-			return 0;
+		c = peek(sc);
+		if (c < 0 || c == ',' || c == '}' || c == ']')
+			break;
+		if (!kc.mismatch && kc.i > best_len &&
+		    (p[kc.i] == '\0' || p[kc.i] == '.' || p[kc.i] == '[') &&
+		    !memchr(p, '[', kc.i)) {
+			best = *sc;
+			best_len = kc.i;
 		}
 		if (skip_value(sc))
-			return -ENOENT;
+			break;
 		skip_ws(sc);
 		if (peek(sc) != ',')
-			return -ENOENT;
+			break;
 		adv(sc);
 	}
+	if (!best_len)
+		return -ENOENT;
+	*sc = best;
+	*used = best_len;
+	return 0;
 }
 
 /* Move into element st->idx of the array at sc; 0 or -ENOENT. */
@@ -374,8 +393,16 @@ int fw_json_locate(const char *text, size_t len, const char *path,
 	p = path ? path : "";
 	first = true;
 	while ((ret = next_step(&p, first, &st)) > 0) {
+		size_t used;
+
 		first = false;
-		ret = st.key ? enter_key(&sc, &st) : enter_index(&sc, &st);
+		if (st.key) {
+			ret = enter_key(&sc, st.key, &used);
+			if (!ret)
+				p = st.key + used;	/* past a dotted key */
+		} else {
+			ret = enter_index(&sc, &st);
+		}
 		if (ret)
 			return ret;	/* *line, *col: innermost ancestor */
 		*line = sc.line;

@@ -13,11 +13,11 @@
 #include <unistd.h>
 #include <jansson.h>
 #include <bpf/libbpf.h>
-#include "fwctl.h"
+#include "cli.h"
 #include "sha256.h"
 
-static bool opt_json, opt_pretty;
-static const char *opt_pin_dir;
+bool opt_json, opt_pretty;
+const char *opt_pin_dir;
 
 struct cmd {
 	const char *name;
@@ -28,10 +28,7 @@ struct cmd {
 
 static const struct cmd *find_cmd(const char *name);
 
-static int usage_error(const char *verb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *verb, const char *fmt, ...)
+int usage_error(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,7 +46,7 @@ static int kerr(int ret)
 	return ret ? FW_EXIT_KERNEL : FW_EXIT_OK;
 }
 
-static void emit_json(json_t *doc)
+void emit_json(json_t *doc)
 {
 	json_dumpf(doc, stdout, opt_pretty ? JSON_INDENT(2) : JSON_COMPACT);
 	fputc('\n', stdout);
@@ -71,7 +68,7 @@ static void print_verb_help(const struct cmd *c)
 	       *c->args ? " " : "", c->args, c->help);
 }
 
-static int print_policy_error(const struct fw_err *err)
+int print_policy_error(const struct fw_err *err)
 {
 	char buf[1024];
 
@@ -91,7 +88,7 @@ static const char *time_str(uint64_t ns, char *buf, size_t size)
 
 /* --- rule rendering -------------------------------------------------------- */
 
-static json_t *prefixes_json(const struct fw_prefix *p, size_t n)
+json_t *prefixes_json(const struct fw_prefix *p, size_t n)
 {
 	json_t *a = json_array();
 	char buf[64];
@@ -118,55 +115,113 @@ static json_t *ports_json(const struct fw_prange *r, size_t n)
 	return a;
 }
 
-static json_t *protos_json(const uint64_t proto[4])
+static json_t *bitmap_json(const uint64_t *bm, unsigned int n, bool proto)
 {
 	json_t *a = json_array();
 
-	for (unsigned int p = 0; p < 256; p++) {
+	for (unsigned int v = 0; v < n; v++) {
 		const char *name;
+		unsigned int hi;
 
-		if (!(proto[p / 64] >> (p % 64) & 1))
+		if (!(bm[v / 64] >> (v % 64) & 1))
 			continue;
-		name = fw_proto_name(p);
-		json_array_append_new(a, name ? json_string(name) : json_integer(p));
+		name = proto ? fw_proto_name(v) : NULL;
+		for (hi = v; hi + 1 < n && bm[(hi + 1) / 64] >> ((hi + 1) % 64) & 1; hi++)
+			;
+		if (name || hi - v < 2 || proto) {
+			json_array_append_new(a, name ? json_string(name) : json_integer(v));
+		} else {		/* runs as "LO-HI" */
+			char buf[24];
+
+			snprintf(buf, sizeof(buf), "%u-%u", v, hi);
+			json_array_append_new(a, json_string(buf));
+			v = hi;
+		}
 	}
 	return a;
 }
 
-static json_t *match_json(const struct fw_rule_ir *r)
+/* A src/dst matcher: prefixes and "@set" references. */
+static json_t *addrs_json(const struct fw_policy *pol, const struct fw_prefix *p,
+			  size_t n, uint32_t sets)
 {
-	json_t *m = json_object();
+	json_t *a = prefixes_json(p, n);
+	char buf[FW_SET_NAME_MAX + 2];
 
-	if (r->has_src)
-		json_object_set_new(m, "src", prefixes_json(r->src, r->n_src));
-	if (r->has_dst)
-		json_object_set_new(m, "dst", prefixes_json(r->dst, r->n_dst));
-	if (r->has_proto)
-		json_object_set_new(m, "protocol", protos_json(r->proto));
-	if (r->has_sport)
-		json_object_set_new(m, "src_port", ports_json(r->sport, r->n_sport));
-	if (r->has_dport)
-		json_object_set_new(m, "dst_port", ports_json(r->dport, r->n_dport));
+	for (size_t i = 0; i < pol->n_sets; i++)
+		if (sets >> i & 1) {
+			snprintf(buf, sizeof(buf), "@%s", pol->sets[i].name);
+			json_array_append_new(a, json_string(buf));
+		}
+	return a;
+}
+
+static json_t *fields_json(const struct fw_policy *pol, const struct fw_match *m)
+{
+	json_t *o = json_object();
+
+	if (m->has_src)
+		json_object_set_new(o, "src", addrs_json(pol, m->src, m->n_src, m->src_sets));
+	if (m->has_dst)
+		json_object_set_new(o, "dst", addrs_json(pol, m->dst, m->n_dst, m->dst_sets));
+	if (m->has_proto)
+		json_object_set_new(o, "protocol", bitmap_json(m->proto, 256, true));
+	if (m->has_sport)
+		json_object_set_new(o, "src_port", ports_json(m->sport, m->n_sport));
+	if (m->has_dport)
+		json_object_set_new(o, "dst_port", ports_json(m->dport, m->n_dport));
+	if (m->has_tcp_flags) {
+		json_t *a = json_array();
+		char buf[64];
+
+		for (size_t i = 0; i < m->n_tcp_flags; i++) {
+			fw_tcp_flags_format(&m->tcp_flags[i], buf, sizeof(buf));
+			json_array_append_new(a, json_string(buf));
+		}
+		json_object_set_new(o, "tcp_flags", a);
+	}
+	if (m->has_icmp_type)
+		json_object_set_new(o, "icmp_type", bitmap_json(m->icmp_type, 256, false));
+	if (m->has_icmp_code)
+		json_object_set_new(o, "icmp_code", bitmap_json(m->icmp_code, 256, false));
+	if (m->has_vlan)
+		json_object_set_new(o, "vlan", bitmap_json(m->vlan, 4096, false));
+	if (m->has_iface) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < m->n_iface; i++)
+			json_array_append_new(a, json_string(m->iface[i]));
+		json_object_set_new(o, "interface", a);
+	}
+	return o;
+}
+
+static json_t *match_json(const struct fw_policy *pol, const struct fw_rule_ir *r)
+{
+	json_t *m = fields_json(pol, &r->pos), *n = fields_json(pol, &r->neg);
+
+	if (json_object_size(n))
+		json_object_set_new(m, "not", n);
+	else
+		json_decref(n);
 	return m;
 }
 
-/* "src 192.0.2.0/24 protocol tcp dst_port 22,80" from the JSON form. */
-static void match_text(json_t *m, char *buf, size_t size)
-{
-	static const char *const keys[] = {
-		"src", "dst", "protocol", "src_port", "dst_port",
-	};
-	size_t off = 0;
+static const char *const match_keys[] = {
+	"src", "dst", "protocol", "src_port", "dst_port", "tcp_flags",
+	"icmp_type", "icmp_code", "vlan", "interface",
+};
 
-	buf[0] = '\0';
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		json_t *a = json_object_get(m, keys[k]), *v;
+static size_t fields_text(json_t *m, char *buf, size_t size, size_t off)
+{
+	for (size_t k = 0; k < sizeof(match_keys) / sizeof(match_keys[0]); k++) {
+		json_t *a = json_object_get(m, match_keys[k]), *v;
 		size_t i;
 
 		if (!a)
 			continue;
 		off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
-					"%s%s ", off ? " " : "", keys[k]);
+					"%s%s ", off ? " " : "", match_keys[k]);
 		json_array_foreach(a, i, v) {
 			if (json_is_string(v))
 				off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
@@ -176,6 +231,22 @@ static void match_text(json_t *m, char *buf, size_t size)
 							"%s%lld", i ? "," : "",
 							(long long)json_integer_value(v));
 		}
+	}
+	return off;
+}
+
+/* "src 192.0.2.0/24 protocol tcp dst_port 22,80 not src @blocklist" */
+static void match_text(json_t *m, char *buf, size_t size)
+{
+	json_t *n = json_object_get(m, "not");
+	size_t off;
+
+	buf[0] = '\0';
+	off = fields_text(m, buf, size, 0);
+	if (n) {
+		off += (size_t)snprintf(buf + off, off < size ? size - off : 0,
+					"%snot", off ? " " : "");
+		off = fields_text(n, buf, size, off);
 	}
 	if (!off)
 		snprintf(buf, size, "any");
@@ -189,6 +260,19 @@ static json_t *counter_json(const struct fw_counter *c)
 
 /* --- validate -------------------------------------------------------------- */
 
+/* validate checks a policy that may be meant for another machine. */
+static int resolve_or_invent(const char *name)
+{
+	int ifindex = fw_nl_ifindex(name);
+	unsigned int h = 5381;
+
+	if (ifindex > 0)
+		return ifindex;
+	for (const char *p = name; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return (int)(0x40000000u | (h & 0x3fffffffu));
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct fw_policy pol = { 0 };
@@ -201,7 +285,9 @@ static int cmd_validate(int argc, char **argv)
 	ret = fw_policy_parse_file(argv[1], &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
-	ret = fw_compile(&pol, &t, &err);
+	ret = fw_policy_resolve(&pol, resolve_or_invent, &err);
+	if (!ret)
+		ret = fw_compile(&pol, &t, &err);
 	if (ret) {
 		fw_policy_free(&pol);
 		if (ret == -ENOMEM)
@@ -275,6 +361,11 @@ static int cmd_apply(int argc, char **argv)
 	ret = fw_policy_parse_file(argv[1], &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
+	ret = fw_policy_resolve(&pol, fw_nl_ifindex, &err);
+	if (ret) {
+		rc = print_policy_error(&err);
+		goto out;
+	}
 	ret = fw_compile(&pol, &t, &err);
 	if (ret) {
 		rc = ret == -ENOMEM ? (fw_err(ret, "cannot compile"), FW_EXIT_KERNEL)
@@ -372,7 +463,7 @@ static bool active_has_egress(const struct fw_state *st)
 
 	if (fw_read_active_gen(st, &gen) || fw_read_meta(st, gen, &mi))
 		return false;
-	if (!fw_policy_parse_buf(mi.text, strlen(mi.text), mi.meta.path, &pol, &err))
+	if (!fw_policy_parse_pinned(mi.text, strlen(mi.text), mi.meta.path, &pol, &err))
 		has = pol.has_egress;
 	fw_policy_free(&pol);
 	fw_meta_info_free(&mi);
@@ -473,7 +564,7 @@ static int cmd_detach(int argc, char **argv)
 /* --- status / show / stats ------------------------------------------------- */
 
 /* Open read-only; print the "not loaded" answer when there is nothing. */
-static int open_for_read(struct fw_state *st, bool *loaded)
+int open_for_read(struct fw_state *st, bool *loaded)
 {
 	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), 0);
 
@@ -483,12 +574,23 @@ static int open_for_read(struct fw_state *st, bool *loaded)
 	return ret;
 }
 
+static void policy_meta_extra(json_t *o, const struct fw_policy *pol)
+{
+	json_t *sets = json_array();
+
+	json_object_set_new(o, "fragments", json_string(fw_frag_mode_name(pol->frag_mode)));
+	json_object_set_new(o, "malformed", json_string(fw_action_name(pol->malformed_action)));
+	for (size_t i = 0; i < pol->n_sets; i++)
+		json_array_append_new(sets, json_string(pol->sets[i].name));
+	json_object_set_new(o, "sets", sets);
+}
+
 static json_t *policy_meta_json(const struct fw_meta_info *mi,
 				const struct fw_policy *pol, uint32_t gen)
 {
 	char sha[65], tbuf[32];
 
-	return json_pack("{s:s,s:s,s:s,s:i,s:{s:i,s:s},s:{s:b,s:i,s:s},s:s}",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:{s:i,s:s},s:{s:b,s:i,s:s},s:s}",
 		"file", mi->meta.path,
 		"sha256", fw_sha256_hex(mi->meta.sha256, sha),
 		"loaded", time_str(mi->meta.loaded_ns, tbuf, sizeof(tbuf)),
@@ -498,11 +600,15 @@ static json_t *policy_meta_json(const struct fw_meta_info *mi,
 		"egress", "filtered", pol->has_egress, "rules", (int)pol->dir[1].n_rules,
 		"default", fw_action_name(pol->dir[1].default_action),
 		"non_ip", fw_action_name(pol->non_ip_action));
+
+	policy_meta_extra(o, pol);
+	return o;
 }
 
+
 /* The active generation's policy, re-parsed from its pinned text. */
-static int load_active(const struct fw_state *st, uint32_t *gen,
-		       struct fw_meta_info *mi, struct fw_policy *pol)
+int load_active(const struct fw_state *st, uint32_t *gen,
+		struct fw_meta_info *mi, struct fw_policy *pol)
 {
 	struct fw_err err;
 	int ret;
@@ -517,7 +623,7 @@ static int load_active(const struct fw_state *st, uint32_t *gen,
 			      st->pin_dir);
 	if (ret)
 		return fw_err(ret, "cannot read the active policy");
-	ret = fw_policy_parse_buf(mi->text, strlen(mi->text), mi->meta.path, pol, &err);
+	ret = fw_policy_parse_pinned(mi->text, strlen(mi->text), mi->meta.path, pol, &err);
 	if (ret) {
 		fw_meta_info_free(mi);
 		return fw_err(-EPROTO, "the pinned policy does not parse");
@@ -592,8 +698,8 @@ static int cmd_status(int argc, char **argv)
 	return rc;
 }
 
-static json_t *ruleset_json(const struct fw_state *st, const struct fw_ruleset *rs,
-			    uint32_t tbl)
+static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *pol,
+			    const struct fw_ruleset *rs, uint32_t tbl)
 {
 	json_t *rules = json_array();
 	struct fw_counter c;
@@ -605,7 +711,7 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_ruleset *
 		fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + (uint32_t)i, &c);
 		o = json_pack("{s:i,s:s,s:s,s:o,s:I,s:I}", "index", (int)i,
 			      "id", r->id, "action", fw_action_name(r->action),
-			      "match", match_json(r), "packets", (json_int_t)c.packets,
+			      "match", match_json(pol, r), "packets", (json_int_t)c.packets,
 			      "bytes", (json_int_t)c.bytes);
 		if (r->comment[0])
 			json_object_set_new(o, "comment", json_string(r->comment));
@@ -671,8 +777,8 @@ static int cmd_show(int argc, char **argv)
 		fw_state_close(&st);
 		return FW_EXIT_KERNEL;
 	}
-	in = ruleset_json(&st, &pol.dir[0], FW_TBL(gen, FW_DIR_INGRESS));
-	eg = ruleset_json(&st, &pol.dir[1], FW_TBL(gen, FW_DIR_EGRESS));
+	in = ruleset_json(&st, &pol, &pol.dir[0], FW_TBL(gen, FW_DIR_INGRESS));
+	eg = ruleset_json(&st, &pol, &pol.dir[1], FW_TBL(gen, FW_DIR_EGRESS));
 	doc = json_pack("{s:i,s:o}", "version", 1, "policy",
 			policy_meta_json(&mi, &pol, gen));
 	json_object_set(doc, "default", json_object_get(in, "default"));
@@ -697,7 +803,7 @@ static int cmd_show(int argc, char **argv)
 	return FW_EXIT_OK;
 }
 
-static const char *const reason_names[__FW_R_MAX] = {
+const char *const fw_reason_names[__FW_R_MAX] = {
 	[FW_R_RULE_PASS] = "rule_pass",
 	[FW_R_RULE_DROP] = "rule_drop",
 	[FW_R_DEFAULT_PASS] = "default_pass",
@@ -706,8 +812,11 @@ static const char *const reason_names[__FW_R_MAX] = {
 	[FW_R_NON_IP_DROP] = "non_ip_drop",
 	[FW_R_MALFORMED] = "malformed",
 	[FW_R_NO_POLICY] = "no_policy",
+	[FW_R_FRAGMENT_PASS] = "fragment_pass",
+	[FW_R_FRAGMENT_DROP] = "fragment_drop",
+	[FW_R_MALFORMED_PASS] = "malformed_pass",
 };
-_Static_assert(sizeof(reason_names) / sizeof(reason_names[0]) == __FW_R_MAX,
+_Static_assert(sizeof(fw_reason_names) / sizeof(fw_reason_names[0]) == __FW_R_MAX,
 	       "a name for every reason");
 
 static int cmd_stats(int argc, char **argv)
@@ -734,7 +843,7 @@ static int cmd_stats(int argc, char **argv)
 			struct fw_counter c;
 
 			fw_read_counter(st.fd[M_STATS], (uint32_t)(d * __FW_R_MAX + r), &c);
-			json_object_set_new(o, reason_names[r], counter_json(&c));
+			json_object_set_new(o, fw_reason_names[r], counter_json(&c));
 		}
 		json_object_set_new(doc, d ? "egress" : "ingress", o);
 	}
@@ -744,10 +853,10 @@ static int cmd_stats(int argc, char **argv)
 		printf("%-14s %14s %16s %14s %16s\n", "reason", "ingress pkts",
 		       "ingress bytes", "egress pkts", "egress bytes");
 		for (int r = 0; r < __FW_R_MAX; r++) {
-			json_t *i = json_object_get(json_object_get(doc, "ingress"), reason_names[r]);
-			json_t *e = json_object_get(json_object_get(doc, "egress"), reason_names[r]);
+			json_t *i = json_object_get(json_object_get(doc, "ingress"), fw_reason_names[r]);
+			json_t *e = json_object_get(json_object_get(doc, "egress"), fw_reason_names[r]);
 
-			printf("%-14s %14lld %16lld %14lld %16lld\n", reason_names[r],
+			printf("%-14s %14lld %16lld %14lld %16lld\n", fw_reason_names[r],
 			       (long long)json_integer_value(json_object_get(i, "packets")),
 			       (long long)json_integer_value(json_object_get(i, "bytes")),
 			       (long long)json_integer_value(json_object_get(e, "packets")),
@@ -789,6 +898,14 @@ static int cmd_flush(int argc, char **argv)
 	return rc;
 }
 
+int find_set(const struct fw_policy *pol, const char *name)
+{
+	for (size_t i = 0; i < pol->n_sets; i++)
+		if (!strcmp(pol->sets[i].name, name))
+			return (int)i;
+	return -1;
+}
+
 /* --- dispatch -------------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
@@ -815,6 +932,16 @@ static const struct cmd cmds[] = {
 	  "Show the active rules with their packet and byte counters." },
 	{ "stats", cmd_stats, "",
 	  "Show packets and bytes per verdict reason and direction." },
+	{ "set", cmd_set, "add|del NAME [ELEMENT...] [--file FILE] | list [NAME]",
+	  "Change or list the elements of a named set of the active policy, live:\n"
+	  "no re-apply. --file reads one prefix per line ('#' comments). add and\n"
+	  "del print how many elements changed and how long it took. The next\n"
+	  "apply loads the sets the policy file declares." },
+	{ "explain", cmd_explain, "[--egress] [--interface IFACE] (FILE.pcap | --hex FRAME)",
+	  "Give the active policy's verdict for each frame of a pcap file (or one\n"
+	  "frame in hex): the rule that matches, or why none does, with the\n"
+	  "packet's fields. Frames are read as they would arrive on IFACE\n"
+	  "(ingress; --egress: as sent through it). Sets are read live." },
 	{ "flush", cmd_flush, "",
 	  "Detach from every interface and remove all pinned state: traffic is\n"
 	  "no longer filtered." },

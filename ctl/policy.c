@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * policy.c - parse and validate a JSON policy (format version 1, see
- * rules/README.md) into the IR of policy.h; format errors; name tables.
+ * rules/README.md) into the IR of policy.h; read the sets' files; resolve
+ * "interface" names (fw_policy_resolve); format errors; name tables.
  *
  * jansson decodes the text (JSON_REJECT_DUPLICATES, so a repeated key is a
  * syntax error with a position); every check after that is ours, strict
  * (unknown keys are errors) and reports the first problem found, with the
  * JSON path of the offending value and its line:column, found again in the
- * raw text by fw_json_locate() (jpath.c). Nothing here touches the kernel.
+ * raw text by fw_json_locate() (jpath.c). Set files are read line by line
+ * (linear; their errors name the file and line, placed at the "file"
+ * value). Nothing here touches the kernel; fw_policy_resolve() calls only
+ * the resolver it is given (if_nametoindex() when NULL).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -63,6 +67,64 @@ static const struct {
 /* Protocols that carry ports (the programs read them). */
 static const uint8_t port_protos[] = { 6, 17, 132, 136 };
 
+#define PROTO_ICMP	1
+#define PROTO_TCP	6
+#define PROTO_ICMPV6	58
+
+static const char *const frag_mode_names[] = {
+	[FW_FRAGS_MATCH] = "match",
+	[FW_FRAGS_PASS] = "pass",
+	[FW_FRAGS_DROP] = "drop",
+};
+_Static_assert(ARRAY_SIZE(frag_mode_names) == FW_FRAGS_DROP + 1,
+	       "one name per enum fw_frag_mode");
+
+/* Bit i of the TCP flags byte (RFC 9293, RFC 3168). */
+static const char *const tcp_flag_names[] = {
+	"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr",
+};
+_Static_assert(ARRAY_SIZE(tcp_flag_names) == 8, "one name per flag bit");
+
+struct icmp_name {
+	const char *name;
+	uint8_t type;
+};
+
+/* ICMP types by name (RFC 792, RFC 1256) and ICMPv6 ones (RFC 4443,
+ * RFC 4861, RFC 2710, RFC 3810). */
+static const struct icmp_name icmp4_types[] = {
+	{ "echo-reply", 0 },
+	{ "destination-unreachable", 3 },
+	{ "redirect", 5 },
+	{ "echo-request", 8 },
+	{ "router-advertisement", 9 },
+	{ "router-solicitation", 10 },
+	{ "time-exceeded", 11 },
+	{ "parameter-problem", 12 },
+	{ "timestamp-request", 13 },
+	{ "timestamp-reply", 14 },
+	{ NULL, 0 },
+};
+
+static const struct icmp_name icmp6_types[] = {
+	{ "destination-unreachable", 1 },
+	{ "packet-too-big", 2 },
+	{ "time-exceeded", 3 },
+	{ "parameter-problem", 4 },
+	{ "echo-request", 128 },
+	{ "echo-reply", 129 },
+	{ "mld-listener-query", 130 },
+	{ "mld-listener-report", 131 },
+	{ "mld-listener-done", 132 },
+	{ "nd-router-solicit", 133 },
+	{ "nd-router-advert", 134 },
+	{ "nd-neighbor-solicit", 135 },
+	{ "nd-neighbor-advert", 136 },
+	{ "nd-redirect", 137 },
+	{ "mld2-listener-report", 143 },
+	{ NULL, 0 },
+};
+
 const char *fw_action_name(unsigned int action)
 {
 	return action < ARRAY_SIZE(action_names) ? action_names[action] : NULL;
@@ -81,6 +143,35 @@ const char *fw_proto_name(unsigned int proto)
 		if (protos[i].num == proto)
 			return protos[i].name;
 	return NULL;
+}
+
+const char *fw_frag_mode_name(unsigned int mode)
+{
+	return mode < ARRAY_SIZE(frag_mode_names) ? frag_mode_names[mode] :
+						     NULL;
+}
+
+int fw_tcp_flags_format(const struct fw_tcp_flags *f, char *buf, size_t size)
+{
+	size_t off = 0, n;
+	unsigned int i;
+
+	if (!f || !buf || !size || !f->mask || (f->value & ~f->mask))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(tcp_flag_names); i++) {
+		if (!(f->mask & 1u << i))
+			continue;
+		n = (off ? 1 : 0) + !(f->value & 1u << i) +
+		    strlen(tcp_flag_names[i]);
+		if (off + n >= size) {
+			buf[0] = '\0';
+			return -ENOSPC;
+		}
+		off += sprintf(buf + off, "%s%s%s", off ? "," : "",
+			       f->value & 1u << i ? "" : "!",
+			       tcp_flag_names[i]);
+	}
+	return 0;
 }
 
 int fw_prefix_format(const struct fw_prefix *p, char *buf, size_t size)
@@ -170,6 +261,28 @@ static int err_plain(struct fw_err *err, int ret, const char *fmt, ...)
 	return ret;
 }
 
+/*
+ * Locate path in pol's text. A path that is not one (a set named "a..b"
+ * makes "sets.a..b") is placed at its longest ancestor that is.
+ */
+static void locate(const struct fw_policy *pol, const char *path, int *line,
+		   int *col)
+{
+	char buf[sizeof(((struct fw_err *)0)->path)];
+	char *cut;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (fw_json_locate(pol->text, pol->text_len, buf, line, col) ==
+	       -EINVAL) {
+		cut = strrchr(buf, '.');
+		if (!cut || (strrchr(buf, '[') && strrchr(buf, '[') > cut))
+			cut = strrchr(buf, '[');
+		if (!cut)
+			cut = buf;
+		*cut = '\0';
+	}
+}
+
 /* Fill err for 'path', placed at the value at 'where' (NULL: at path). */
 static void verror_at(const struct fw_policy *pol, const char *path,
 		      const char *where, struct fw_err *err,
@@ -183,8 +296,7 @@ static void verror_at(const struct fw_policy *pol, const char *path,
 		 pol && pol->file ? pol->file : "");
 	snprintf(err->path, sizeof(err->path), "%s", path);
 	if (pol && pol->text)
-		fw_json_locate(pol->text, pol->text_len, where ? where : path,
-			       &line, &col);
+		locate(pol, where ? where : path, &line, &col);
 	err->line = line;
 	err->col = col;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -206,6 +318,8 @@ struct pctx {
 	struct fw_policy *pol;
 	struct fw_err *err;
 	json_t *ids;		/* rule id -> path of the rule that has it */
+	const char *dir;	/* of the policy file, for set files; NULL: . */
+	bool no_set_files;	/* re-parsing pinned text: the kernel has them */
 };
 
 static int perr(struct pctx *c, const char *path, const char *fmt, ...)
@@ -380,7 +494,7 @@ static size_t edit_distance(const char *a, const char *b)
 static int check_keys(struct pctx *c, json_t *obj, const char *path,
 		      const char *const *allowed)
 {
-	char q[QUOTE_SIZE], list[160], where[PATH_SIZE];
+	char q[QUOTE_SIZE], list[256], where[PATH_SIZE];
 	const char *key, *best = NULL, *const *a;
 	size_t best_d = 3, off = 0;
 	json_t *v;
@@ -391,7 +505,8 @@ static int check_keys(struct pctx *c, json_t *obj, const char *path,
 		for (a = allowed; *a; a++) {
 			size_t d = edit_distance(key, *a);
 
-			if (d < best_d && d < strlen(*a)) {
+			/* Not half of the key rewritten ("port" is not "not"). */
+			if (d < best_d && 2 * d <= strlen(*a)) {
 				best_d = d;
 				best = *a;
 			}
@@ -435,6 +550,24 @@ static int get_action(struct pctx *c, json_t *v, const char *path,
 		}
 	}
 	return perr(c, path, "%s is not an action (pass, drop)",
+		    quote(q, sizeof(q), json_string_value(v)));
+}
+
+static int get_frag_mode(struct pctx *c, json_t *v, const char *path,
+			 uint8_t *mode)
+{
+	char q[QUOTE_SIZE];
+	size_t i;
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string, got %s", type_name(v));
+	for (i = 0; i < ARRAY_SIZE(frag_mode_names); i++) {
+		if (!strcmp(json_string_value(v), frag_mode_names[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return perr(c, path, "%s is not a fragments mode (match, pass, drop)",
 		    quote(q, sizeof(q), json_string_value(v)));
 }
 
@@ -507,8 +640,9 @@ static bool clear_host_bits(struct fw_prefix *p)
 	return set;
 }
 
-static int parse_prefix(struct pctx *c, const char *s, const char *path,
-			struct fw_prefix *p)
+/* Parse s into *p: 0, or -EINVAL and the reason in msg (for set files). */
+static int prefix_parse(const char *s, struct fw_prefix *p, char *msg,
+			size_t size)
 {
 	const char *slash = strchr(s, '/');
 	char q[QUOTE_SIZE], canon[64];
@@ -517,40 +651,93 @@ static int parse_prefix(struct pctx *c, const char *s, const char *path,
 	memset(p, 0, sizeof(*p));
 	p->family = parse_addr(s, slash ? (size_t)(slash - s) : strlen(s),
 			       p->addr);
-	if (!p->family)
-		return perr(c, path, "%s is not an IPv4 or IPv6 prefix",
-			    quote(q, sizeof(q), s));
+	if (!p->family) {
+		snprintf(msg, size, "%s is not an IPv4 or IPv6 prefix",
+			 quote(q, sizeof(q), s));
+		return -EINVAL;
+	}
 	max = p->family == 4 ? 32 : 128;
 	plen = slash ? parse_plen(slash + 1, max) : max;
-	if (plen < 0)
-		return perr(c, path,
-			    "%s has a bad prefix length (0-%d for IPv%d)",
-			    quote(q, sizeof(q), s), max, p->family);
+	if (plen < 0) {
+		snprintf(msg, size,
+			 "%s has a bad prefix length (0-%d for IPv%d)",
+			 quote(q, sizeof(q), s), max, p->family);
+		return -EINVAL;
+	}
 	p->plen = plen;
 	if (clear_host_bits(p)) {
 		fw_prefix_format(p, canon, sizeof(canon));
-		return perr(c, path,
-			    "%s has host bits set (did you mean %s?)", s,
-			    canon);
+		snprintf(msg, size, "%s has host bits set (did you mean %s?)",
+			 s, canon);
+		return -EINVAL;
 	}
 	return 0;
 }
 
-/* "src"/"dst": a string or a non-empty array of strings. */
+static int parse_prefix(struct pctx *c, const char *s, const char *path,
+			struct fw_prefix *p)
+{
+	char msg[sizeof(c->err->msg)];
+
+	if (prefix_parse(s, p, msg, sizeof(msg)))
+		return perr(c, path, "%s", msg);
+	return 0;
+}
+
+/* The index of set 'name' in pol->sets, or -1. */
+static int find_set(const struct fw_policy *pol, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n_sets; i++)
+		if (!strcmp(pol->sets[i].name, name))
+			return i;
+	return -1;
+}
+
+/* One element of src/dst: "@NAME" (a set: its bit in *sets) or a prefix. */
+static int parse_addr1(struct pctx *c, const char *s, const char *path,
+		       struct fw_prefix *p, uint32_t *sets, bool *is_set)
+{
+	char q[QUOTE_SIZE];
+	int i;
+
+	*is_set = s[0] == '@';
+	if (!*is_set)
+		return parse_prefix(c, s, path, p);
+	i = find_set(c->pol, s + 1);
+	if (i < 0)
+		return perr(c, path, "unknown set %s",
+			    quote(q, sizeof(q), s + 1));
+	*sets |= 1u << i;
+	return 0;
+}
+
+/*
+ * "src"/"dst": a string or a non-empty array of strings, each a prefix or
+ * a set reference "@NAME". A positive list holds prefixes or sets, not
+ * both (the data path looks up one or the other).
+ */
 static int parse_prefixes(struct pctx *c, json_t *v, const char *path,
-			  struct fw_prefix **out, size_t *n)
+			  bool positive, struct fw_prefix **out, size_t *n,
+			  uint32_t *sets)
 {
 	char epath[PATH_SIZE];
+	size_t i, n_sets = 0;
+	bool is_set;
 	json_t *e;
-	size_t i;
 	int ret;
 
 	if (json_is_string(v)) {
 		*out = calloc(1, sizeof(**out));
 		if (!*out)
 			return -ENOMEM;
-		*n = 1;
-		return parse_prefix(c, json_string_value(v), path, *out);
+		ret = parse_addr1(c, json_string_value(v), path, *out, sets,
+				  &is_set);
+		if (ret)
+			return ret;
+		*n = !is_set;
+		goto out;
 	}
 	if (!json_is_array(v))
 		return perr(c, path, "expected a string or an array, got %s",
@@ -561,15 +748,27 @@ static int parse_prefixes(struct pctx *c, json_t *v, const char *path,
 	*out = calloc(json_array_size(v), sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	*n = json_array_size(v);
 	json_array_foreach(v, i, e) {
 		path_idx(epath, path, i);
 		if (!json_is_string(e))
 			return perr(c, epath, "expected a string, got %s",
 				    type_name(e));
-		ret = parse_prefix(c, json_string_value(e), epath, &(*out)[i]);
+		ret = parse_addr1(c, json_string_value(e), epath, &(*out)[*n],
+				  sets, &is_set);
 		if (ret)
 			return ret;
+		if (is_set)
+			n_sets++;
+		else
+			(*n)++;
+	}
+	if (positive && n_sets && *n)
+		return perr(c, path,
+			    "a list cannot mix sets and prefixes; put the prefixes in a set");
+out:
+	if (!*n) {
+		free(*out);
+		*out = NULL;
 	}
 	return 0;
 }
@@ -653,8 +852,8 @@ static int parse_protos(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
-/* True when bits is non-empty and every protocol in it carries ports. */
-static bool protos_have_ports(const uint64_t *bits)
+/* True when bits is non-empty and holds only protocols of list. */
+static bool protos_only(const uint64_t *bits, const uint8_t *list, size_t n)
 {
 	bool any = false;
 	unsigned int p;
@@ -665,13 +864,19 @@ static bool protos_have_ports(const uint64_t *bits)
 
 		if (!proto_isset(bits, p))
 			continue;
-		for (i = 0; i < ARRAY_SIZE(port_protos); i++)
-			ok |= port_protos[i] == p;
+		for (i = 0; i < n; i++)
+			ok |= list[i] == p;
 		if (!ok)
 			return false;
 		any = true;
 	}
 	return any;
+}
+
+/* True when bits is non-empty and every protocol in it carries ports. */
+static bool protos_have_ports(const uint64_t *bits)
+{
+	return protos_only(bits, port_protos, ARRAY_SIZE(port_protos));
 }
 
 /* --- ports ---------------------------------------------------------------- */
@@ -810,12 +1015,404 @@ static int parse_ports(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
+/* --- TCP flags ------------------------------------------------------------ */
+
+#define TCP_FLAGS_LIST	"fin, syn, rst, psh, ack, urg, ece, cwr"
+
+/*
+ * A comma-separated list of flag names: *mask gets every flag named,
+ * *value those named without a '!' prefix ('!' only when bang is set).
+ */
+static int parse_flag_list(struct pctx *c, const char *s, const char *path,
+			   bool bang, uint8_t *mask, uint8_t *value)
+{
+	char q[QUOTE_SIZE], qn[QUOTE_SIZE];
+	const char *tok = s, *end;
+	unsigned int i;
+	bool neg;
+
+	*mask = *value = 0;
+	if (!*s)
+		return perr(c, path,
+			    "\"\" is not a list of TCP flags (comma-separated %s%s)",
+			    TCP_FLAGS_LIST,
+			    bang ? ", each may be prefixed by \"!\"" : "");
+	for (;;) {
+		size_t len;
+
+		end = strchr(tok, ',');
+		len = end ? (size_t)(end - tok) : strlen(tok);
+		neg = *tok == '!';
+		if (neg && !bang)
+			return perr(c, path,
+				    "%s: \"!\" has no place here (a flag of \"mask\" that is not in \"value\" must be clear)",
+				    quote(q, sizeof(q), s));
+		if (neg) {
+			tok++;
+			len--;
+		}
+		for (i = 0; i < ARRAY_SIZE(tcp_flag_names); i++)
+			if (len == 3 && !memcmp(tok, tcp_flag_names[i], 3))
+				break;
+		if (i == ARRAY_SIZE(tcp_flag_names)) {
+			char *name = strndup(tok, len);
+
+			if (!name)
+				return -ENOMEM;
+			quote(qn, sizeof(qn), name);
+			free(name);
+			return perr(c, path,
+				    "%s: %s is not a TCP flag (%s)",
+				    quote(q, sizeof(q), s), qn,
+				    TCP_FLAGS_LIST);
+		}
+		if (*mask & 1u << i)
+			return perr(c, path,
+				    "%s: flag \"%s\" is named twice",
+				    quote(q, sizeof(q), s), tcp_flag_names[i]);
+		*mask |= 1u << i;
+		if (!neg)
+			*value |= 1u << i;
+		if (!end)
+			return 0;
+		tok = end + 1;
+	}
+}
+
+/* One flags matcher: "syn,!ack" or {"mask": "syn,ack", "value": "syn"}. */
+static int parse_tcp_flags1(struct pctx *c, json_t *v, const char *path,
+			    struct fw_tcp_flags *f)
+{
+	static const char *const keys[] = { "mask", "value", NULL };
+	char mpath[PATH_SIZE], vpath[PATH_SIZE], q[QUOTE_SIZE];
+	uint8_t mask, value, dummy;
+	json_t *m, *val;
+	unsigned int i;
+	int ret;
+
+	if (json_is_string(v))
+		return parse_flag_list(c, json_string_value(v), path, true,
+				       &f->mask, &f->value);
+	if (!json_is_object(v))
+		return perr(c, path, "expected a string or an object, got %s",
+			    type_name(v));
+	ret = check_keys(c, v, path, keys);
+	if (ret)
+		return ret;
+	m = json_object_get(v, "mask");
+	if (!m)
+		return missing(c, path, "mask");
+	val = json_object_get(v, "value");
+	if (!val)
+		return missing(c, path, "value");
+	path_key(mpath, path, "mask");
+	path_key(vpath, path, "value");
+	if (!json_is_string(m))
+		return perr(c, mpath, "expected a string, got %s",
+			    type_name(m));
+	ret = parse_flag_list(c, json_string_value(m), mpath, false, &mask,
+			      &dummy);
+	if (ret)
+		return ret;
+	if (!json_is_string(val))
+		return perr(c, vpath, "expected a string, got %s",
+			    type_name(val));
+	value = 0;	/* "": every flag of mask clear */
+	if (json_string_length(val)) {
+		ret = parse_flag_list(c, json_string_value(val), vpath, false,
+				      &value, &dummy);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < ARRAY_SIZE(tcp_flag_names); i++)
+		if (value & ~mask & 1u << i)
+			return perr(c, vpath,
+				    "%s: flag \"%s\" is not in \"mask\"",
+				    quote(q, sizeof(q), json_string_value(val)),
+				    tcp_flag_names[i]);
+	f->mask = mask;
+	f->value = value;
+	return 0;
+}
+
+/* "tcp_flags": one matcher or a non-empty array of them (any of). */
+static int parse_tcp_flags(struct pctx *c, json_t *v, const char *path,
+			   struct fw_match *m)
+{
+	char epath[PATH_SIZE];
+	json_t *e;
+	size_t i;
+	int ret;
+
+	if (json_is_string(v) || json_is_object(v)) {
+		m->tcp_flags = calloc(1, sizeof(*m->tcp_flags));
+		if (!m->tcp_flags)
+			return -ENOMEM;
+		m->n_tcp_flags = 1;
+		return parse_tcp_flags1(c, v, path, m->tcp_flags);
+	}
+	if (!json_is_array(v))
+		return perr(c, path,
+			    "expected a string, an object or an array, got %s",
+			    type_name(v));
+	if (!json_array_size(v))
+		return perr(c, path,
+			    "empty list (omit the key to match any flags)");
+	m->tcp_flags = calloc(json_array_size(v), sizeof(*m->tcp_flags));
+	if (!m->tcp_flags)
+		return -ENOMEM;
+	m->n_tcp_flags = json_array_size(v);
+	json_array_foreach(v, i, e) {
+		path_idx(epath, path, i);
+		ret = parse_tcp_flags1(c, e, epath, &m->tcp_flags[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- ICMP types and codes ------------------------------------------------- */
+
+static const struct icmp_name *icmp_find(const struct icmp_name *t,
+					 const char *name)
+{
+	for (; t->name; t++)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* An unknown name for one family: suggest a close one or list them all. */
+static int icmp_unknown(struct pctx *c, const char *path, const char *s,
+			const char *family, const struct icmp_name *t)
+{
+	const struct icmp_name *best = NULL, *e;
+	size_t best_d = 3, off = 0;
+	char q[40], list[320];
+
+	quote(q, sizeof(q), s);
+	for (e = t; e->name; e++) {
+		size_t d = edit_distance(s, e->name);
+
+		if (d < best_d && 2 * d <= strlen(e->name)) {
+			best_d = d;
+			best = e;
+		}
+	}
+	if (best)
+		return perr(c, path, "%s is not an %s type (did you mean \"%s\"?)",
+			    q, family, best->name);
+	list[0] = '\0';
+	for (e = t; e->name; e++)
+		err_append(list, sizeof(list), &off, "%s, ", e->name);
+	return perr(c, path, "%s is not an %s type (%sor a number 0-255)", q,
+		    family, list);
+}
+
+/* One type: a number, or a name of the families of the rule's protocol. */
+static int parse_icmp_type1(struct pctx *c, json_t *v, const char *path,
+			    const uint64_t *proto, uint64_t *bits)
+{
+	bool v4 = proto_isset(proto, PROTO_ICMP);
+	bool v6 = proto_isset(proto, PROTO_ICMPV6);
+	const struct icmp_name *t4, *t6;
+	char q[QUOTE_SIZE];
+	const char *s;
+
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+
+		if (n < 0 || n > 255)
+			return perr(c, path,
+				    "%" JSON_INTEGER_FORMAT
+				    " is not an ICMP type (0-255)", n);
+		proto_set(bits, n);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string or an integer, got %s",
+			    type_name(v));
+	s = json_string_value(v);
+	t4 = icmp_find(icmp4_types, s);
+	t6 = icmp_find(icmp6_types, s);
+	if (v4 && v6) {
+		quote(q, sizeof(q), s);
+		if (t4 && t6 && t4->type != t6->type)
+			return perr(c, path,
+				    "%s means %u for icmp and %u for icmpv6: use numbers when \"protocol\" lists both",
+				    q, t4->type, t6->type);
+		if (!t4 && !t6)
+			return perr(c, path,
+				    "%s is not an icmp or icmpv6 type: use numbers when \"protocol\" lists both",
+				    q);
+		if (!t4 || !t6)
+			return perr(c, path,
+				    "%s is an %s type only: use numbers when \"protocol\" lists both",
+				    q, t4 ? "icmp" : "icmpv6");
+		proto_set(bits, t4->type);
+		return 0;
+	}
+	if (v4 && !t4)
+		return icmp_unknown(c, path, s, "icmp", icmp4_types);
+	if (v6 && !t6)
+		return icmp_unknown(c, path, s, "icmpv6", icmp6_types);
+	proto_set(bits, v4 ? t4->type : t6->type);
+	return 0;
+}
+
+/* "icmp_type": a type or a non-empty array of them. */
+static int parse_icmp_types(struct pctx *c, json_t *v, const char *path,
+			    const uint64_t *proto, uint64_t *bits)
+{
+	char epath[PATH_SIZE];
+	json_t *e;
+	size_t i;
+	int ret;
+
+	if (json_is_string(v) || json_is_integer(v))
+		return parse_icmp_type1(c, v, path, proto, bits);
+	if (!json_is_array(v))
+		return perr(c, path,
+			    "expected a string, an integer or an array, got %s",
+			    type_name(v));
+	if (!json_array_size(v))
+		return perr(c, path,
+			    "empty list (omit the key to match any type)");
+	json_array_foreach(v, i, e) {
+		path_idx(epath, path, i);
+		ret = parse_icmp_type1(c, e, epath, proto, bits);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_icmp_code1(struct pctx *c, json_t *v, const char *path,
+			    uint64_t *bits)
+{
+	json_int_t n;
+
+	if (!json_is_integer(v))
+		return perr(c, path, "expected an integer, got %s",
+			    type_name(v));
+	n = json_integer_value(v);
+	if (n < 0 || n > 255)
+		return perr(c, path,
+			    "%" JSON_INTEGER_FORMAT " is not an ICMP code (0-255)",
+			    n);
+	proto_set(bits, n);
+	return 0;
+}
+
+/* "icmp_code": a code 0-255 or a non-empty array of them. */
+static int parse_icmp_codes(struct pctx *c, json_t *v, const char *path,
+			    uint64_t *bits)
+{
+	char epath[PATH_SIZE];
+	json_t *e;
+	size_t i;
+	int ret;
+
+	if (json_is_integer(v))
+		return parse_icmp_code1(c, v, path, bits);
+	if (!json_is_array(v))
+		return perr(c, path, "expected an integer or an array, got %s",
+			    type_name(v));
+	if (!json_array_size(v))
+		return perr(c, path,
+			    "empty list (omit the key to match any code)");
+	json_array_foreach(v, i, e) {
+		path_idx(epath, path, i);
+		ret = parse_icmp_code1(c, e, epath, bits);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- VLAN ids ------------------------------------------------------------- */
+
+#define VLAN_MAX	4095
+
+/* An id 0-4095, or a string "N" or "LO-HI": their bits in bits. */
+static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
+		       uint64_t *bits)
+{
+	char q[QUOTE_SIZE];
+	const char *s;
+	long lo, hi, i;
+	bool range;
+
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+
+		if (n < 0 || n > VLAN_MAX)
+			return perr(c, path,
+				    "%" JSON_INTEGER_FORMAT
+				    " is not a VLAN id (0-%d)", n, VLAN_MAX);
+		lo = hi = n;
+	} else if (json_is_string(v)) {
+		s = json_string_value(v);
+		if (!scan_range(s, &lo, &hi, &range))
+			return perr(c, path,
+				    "%s is not a VLAN id or range (N or LO-HI, 0-%d)",
+				    quote(q, sizeof(q), s), VLAN_MAX);
+		if (lo > VLAN_MAX || hi > VLAN_MAX)
+			return perr(c, path, "%s is not a VLAN %s (0-%d)",
+				    quote(q, sizeof(q), s),
+				    range ? "range" : "id", VLAN_MAX);
+		if (lo > hi)
+			return perr(c, path,
+				    "%s is a reversed range (did you mean \"%ld-%ld\"?)",
+				    quote(q, sizeof(q), s), hi, lo);
+	} else {
+		return perr(c, path, "expected a string or an integer, got %s",
+			    type_name(v));
+	}
+	for (i = lo; i <= hi; i++)
+		bits[i / 64] |= 1ULL << (i % 64);
+	return 0;
+}
+
+/* "vlan": an id, a range string, or a non-empty array of them. */
+static int parse_vlans(struct pctx *c, json_t *v, const char *path,
+		       uint64_t *bits)
+{
+	char epath[PATH_SIZE];
+	json_t *e;
+	size_t i;
+	int ret;
+
+	if (json_is_string(v) || json_is_integer(v))
+		return parse_vlan1(c, v, path, bits);
+	if (!json_is_array(v))
+		return perr(c, path,
+			    "expected a string, an integer or an array, got %s",
+			    type_name(v));
+	if (!json_array_size(v))
+		return perr(c, path,
+			    "empty list (omit the key to match any VLAN)");
+	json_array_foreach(v, i, e) {
+		path_idx(epath, path, i);
+		ret = parse_vlan1(c, e, epath, bits);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* --- rules ---------------------------------------------------------------- */
 
+/* The keys of a matcher: a rule's own, and those of its "not". */
+#define MATCH_KEYS \
+	"src", "dst", "protocol", "src_port", "dst_port", "tcp_flags", \
+	"icmp_type", "icmp_code", "vlan", "interface"
+
 static const char *const rule_keys[] = {
-	"action", "id", "comment", "src", "dst", "protocol", "src_port",
-	"dst_port", NULL
+	"action", "id", "comment", MATCH_KEYS, "not", NULL
 };
+
+static const char *const not_keys[] = { MATCH_KEYS, NULL };
 
 static bool valid_id(const char *s)
 {
@@ -851,10 +1448,215 @@ static int parse_id(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
+_Static_assert(IF_NAMESIZE == 16, "the messages say 15 bytes");
+
+/* An interface name (as in "interfaces"): NULL, or why it is not one. */
+static const char *bad_iface_name(const char *name, size_t len)
+{
+	const char *s;
+
+	if (len >= IF_NAMESIZE)
+		return "is too long for an interface name (at most 15 bytes)";
+	for (s = name; *s; s++)
+		if (*s == '/' || isspace((unsigned char)*s))
+			break;
+	if (!len || *s || s != name + len || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return "is not an interface name (1-15 bytes, no \"/\" or whitespace, not \".\" or \"..\")";
+	return NULL;
+}
+
+/* One name of "interface"; seen: name -> path, for duplicates. */
+static int parse_match_iface1(struct pctx *c, json_t *v, const char *path,
+			      json_t *seen, char *out)
+{
+	char q[QUOTE_SIZE];
+	const char *name, *why;
+	json_t *first;
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string, got %s", type_name(v));
+	name = json_string_value(v);
+	why = bad_iface_name(name, json_string_length(v));
+	if (why)
+		return perr(c, path, "%s %s", quote(q, sizeof(q), name), why);
+	first = json_object_get(seen, name);
+	if (first)
+		return perr(c, path, "duplicate interface %s (first at %s)",
+			    quote(q, sizeof(q), name),
+			    json_string_value(first));
+	if (json_object_set_new(seen, name, json_string(path)))
+		return -ENOMEM;
+	memcpy(out, name, strlen(name) + 1);
+	return 0;
+}
+
+/* "interface": a name or a non-empty array of names. */
+static int parse_match_ifaces(struct pctx *c, json_t *v, const char *path,
+			      struct fw_match *m)
+{
+	char epath[PATH_SIZE];
+	size_t i, n;
+	json_t *seen, *e;
+	int ret = 0;
+
+	if (!json_is_string(v) && !json_is_array(v))
+		return perr(c, path, "expected a string or an array, got %s",
+			    type_name(v));
+	if (json_is_array(v) && !json_array_size(v))
+		return perr(c, path,
+			    "empty list (omit the key to match any interface)");
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	m->iface = calloc(n, sizeof(*m->iface));
+	m->ifindex = calloc(n, sizeof(*m->ifindex));
+	if (!m->iface || !m->ifindex)
+		return -ENOMEM;
+	m->n_iface = n;
+	seen = json_object();
+	if (!seen)
+		return -ENOMEM;
+	if (json_is_string(v)) {
+		ret = parse_match_iface1(c, v, path, seen, m->iface[0]);
+	} else {
+		json_array_foreach(v, i, e) {
+			path_idx(epath, path, i);
+			ret = parse_match_iface1(c, e, epath, seen,
+						 m->iface[i]);
+			if (ret)
+				break;
+		}
+	}
+	json_decref(seen);
+	return ret;
+}
+
+/*
+ * The matcher keys of obj into m: a rule's own (pos NULL) or those of its
+ * "not" (pos: the rule's positive matcher, whose protocol decides what
+ * ports, flags and ICMP types may be named).
+ */
+static int parse_match(struct pctx *c, json_t *obj, const char *path,
+		       struct fw_match *m, const struct fw_match *pos)
+{
+	static const uint8_t tcp[] = { PROTO_TCP };
+	static const uint8_t icmp[] = { PROTO_ICMP, PROTO_ICMPV6 };
+	char kpath[PATH_SIZE], spath[PATH_SIZE], dpath[PATH_SIZE];
+	const struct fw_match *pm = pos ? pos : m;
+	json_t *v;
+	int ret;
+
+	v = json_object_get(obj, "src");
+	if (v) {
+		m->has_src = true;
+		path_key(kpath, path, "src");
+		ret = parse_prefixes(c, v, kpath, !pos, &m->src, &m->n_src,
+				     &m->src_sets);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "dst");
+	if (v) {
+		m->has_dst = true;
+		path_key(kpath, path, "dst");
+		ret = parse_prefixes(c, v, kpath, !pos, &m->dst, &m->n_dst,
+				     &m->dst_sets);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "protocol");
+	if (v) {
+		m->has_proto = true;
+		path_key(kpath, path, "protocol");
+		ret = parse_protos(c, v, kpath, m->proto);
+		if (ret)
+			return ret;
+	}
+
+	path_key(spath, path, "src_port");
+	v = json_object_get(obj, "src_port");
+	if (v) {
+		m->has_sport = true;
+		ret = parse_ports(c, v, spath, &m->sport, &m->n_sport);
+		if (ret)
+			return ret;
+	}
+
+	path_key(dpath, path, "dst_port");
+	v = json_object_get(obj, "dst_port");
+	if (v) {
+		m->has_dport = true;
+		ret = parse_ports(c, v, dpath, &m->dport, &m->n_dport);
+		if (ret)
+			return ret;
+	}
+
+	if ((m->has_sport || m->has_dport) &&
+	    (!pm->has_proto || !protos_have_ports(pm->proto)))
+		return perr(c, m->has_sport ? spath : dpath,
+			    "ports need \"protocol\" to be tcp, udp, udplite or sctp");
+
+	v = json_object_get(obj, "tcp_flags");
+	if (v) {
+		m->has_tcp_flags = true;
+		path_key(kpath, path, "tcp_flags");
+		if (!pm->has_proto || !protos_only(pm->proto, tcp, 1))
+			return perr(c, kpath,
+				    "tcp_flags need \"protocol\" to be tcp");
+		ret = parse_tcp_flags(c, v, kpath, m);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "icmp_type");
+	if (v) {
+		m->has_icmp_type = true;
+		path_key(kpath, path, "icmp_type");
+		if (!pm->has_proto || !protos_only(pm->proto, icmp, 2))
+			return perr(c, kpath,
+				    "icmp_type needs \"protocol\" to be icmp or icmpv6");
+		ret = parse_icmp_types(c, v, kpath, pm->proto, m->icmp_type);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "icmp_code");
+	if (v) {
+		m->has_icmp_code = true;
+		path_key(kpath, path, "icmp_code");
+		if (!pm->has_proto || !protos_only(pm->proto, icmp, 2))
+			return perr(c, kpath,
+				    "icmp_code needs \"protocol\" to be icmp or icmpv6");
+		ret = parse_icmp_codes(c, v, kpath, m->icmp_code);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "vlan");
+	if (v) {
+		m->has_vlan = true;
+		path_key(kpath, path, "vlan");
+		ret = parse_vlans(c, v, kpath, m->vlan);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "interface");
+	if (v) {
+		m->has_iface = true;
+		path_key(kpath, path, "interface");
+		ret = parse_match_ifaces(c, v, kpath, m);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 		      struct fw_rule_ir *r)
 {
-	char kpath[PATH_SIZE], spath[PATH_SIZE], dpath[PATH_SIZE];
+	char kpath[PATH_SIZE];
 	json_t *v;
 	int ret, sf, df;
 
@@ -890,63 +1692,31 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 			return ret;
 	}
 
-	v = json_object_get(obj, "src");
-	if (v) {
-		r->has_src = true;
-		path_key(kpath, path, "src");
-		ret = parse_prefixes(c, v, kpath, &r->src, &r->n_src);
-		if (ret)
-			return ret;
-	}
+	ret = parse_match(c, obj, path, &r->pos, NULL);
+	if (ret)
+		return ret;
 
-	v = json_object_get(obj, "dst");
-	if (v) {
-		r->has_dst = true;
-		path_key(kpath, path, "dst");
-		ret = parse_prefixes(c, v, kpath, &r->dst, &r->n_dst);
-		if (ret)
-			return ret;
-	}
-
-	v = json_object_get(obj, "protocol");
-	if (v) {
-		r->has_proto = true;
-		path_key(kpath, path, "protocol");
-		ret = parse_protos(c, v, kpath, r->proto);
-		if (ret)
-			return ret;
-	}
-
-	path_key(spath, path, "src_port");
-	v = json_object_get(obj, "src_port");
-	if (v) {
-		r->has_sport = true;
-		ret = parse_ports(c, v, spath, &r->sport, &r->n_sport);
-		if (ret)
-			return ret;
-	}
-
-	path_key(dpath, path, "dst_port");
-	v = json_object_get(obj, "dst_port");
-	if (v) {
-		r->has_dport = true;
-		ret = parse_ports(c, v, dpath, &r->dport, &r->n_dport);
-		if (ret)
-			return ret;
-	}
-
-	if ((r->has_sport || r->has_dport) &&
-	    (!r->has_proto || !protos_have_ports(r->proto)))
-		return perr(c, r->has_sport ? spath : dpath,
-			    "ports need \"protocol\" to be tcp, udp, udplite or sctp");
-
-	sf = only_family(r->src, r->n_src);
-	df = only_family(r->dst, r->n_dst);
+	/* Positive prefixes only: a negated list excludes, never conflicts. */
+	sf = only_family(r->pos.src, r->pos.n_src);
+	df = only_family(r->pos.dst, r->pos.n_dst);
 	if (sf && df && sf != df)
 		return perr(c, path,
 			    "src has only IPv%d prefixes and dst only IPv%d ones: the rule can never match",
 			    sf, df);
-	return 0;
+
+	v = json_object_get(obj, "not");
+	if (!v)
+		return 0;
+	path_key(kpath, path, "not");
+	if (!json_is_object(v))
+		return perr(c, kpath, "expected an object, got %s",
+			    type_name(v));
+	ret = check_keys(c, v, kpath, not_keys);
+	if (ret)
+		return ret;
+	if (!json_object_size(v))
+		return perr(c, kpath, "\"not\" needs at least one matcher");
+	return parse_match(c, v, kpath, &r->neg, &r->pos);
 }
 
 static int parse_ruleset(struct pctx *c, json_t *arr, const char *path,
@@ -1009,7 +1779,7 @@ static int parse_iface_name(struct pctx *c, json_t *v, const char *path,
 			    json_t *seen, struct fw_iface *ifc)
 {
 	char q[QUOTE_SIZE];
-	const char *name, *s;
+	const char *name, *why;
 	json_t *first;
 	size_t len;
 
@@ -1017,17 +1787,9 @@ static int parse_iface_name(struct pctx *c, json_t *v, const char *path,
 		return perr(c, path, "expected a string, got %s", type_name(v));
 	name = json_string_value(v);
 	len = json_string_length(v);
-	if (len >= IF_NAMESIZE)
-		return perr(c, path,
-			    "%s is too long for an interface name (at most %d bytes)",
-			    quote(q, sizeof(q), name), IF_NAMESIZE - 1);
-	for (s = name; *s; s++)
-		if (*s == '/' || isspace((unsigned char)*s))
-			break;
-	if (!len || *s || !strcmp(name, ".") || !strcmp(name, ".."))
-		return perr(c, path,
-			    "%s is not an interface name (1-15 bytes, no \"/\" or whitespace, not \".\" or \"..\")",
-			    quote(q, sizeof(q), name));
+	why = bad_iface_name(name, len);
+	if (why)
+		return perr(c, path, "%s %s", quote(q, sizeof(q), name), why);
 	first = json_object_get(seen, name);
 	if (first)
 		return perr(c, path, "duplicate interface %s (first at %s)",
@@ -1113,11 +1875,269 @@ out:
 	return ret;
 }
 
+/* --- sets ----------------------------------------------------------------- */
+
+static bool valid_set_name(const char *s, size_t len)
+{
+	if (!len || len >= FW_SET_NAME_MAX || strlen(s) != len)
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789_.-") == len;
+}
+
+/* Append *p to set->elems, growing it geometrically. */
+static int set_push(struct fw_set *set, size_t *cap, const struct fw_prefix *p)
+{
+	struct fw_prefix *grown;
+
+	if (set->n_elems == *cap) {
+		size_t n = *cap ? *cap * 2 : 64;
+
+		grown = realloc(set->elems, n * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		set->elems = grown;
+		*cap = n;
+	}
+	set->elems[set->n_elems++] = *p;
+	return 0;
+}
+
+/*
+ * Read a set file: one prefix per line; '#' starts a comment; blank lines
+ * and surrounding whitespace are ignored. Errors name the file as written
+ * in the policy (name) and the line, at the "file" value (path).
+ */
+static int load_set_file(struct pctx *c, const char *name, const char *path,
+			 struct fw_set *set, size_t *cap)
+{
+	char msg[sizeof(c->err->msg)], *file = NULL, *line = NULL, *b, *e;
+	size_t lineno = 0, size = 0;
+	struct fw_prefix p;
+	FILE *f = NULL;
+	ssize_t n;
+	int ret = 0;
+
+	if (name[0] == '/' || !c->dir) {
+		file = strdup(name);
+	} else {
+		size_t len = strlen(c->dir) + strlen(name) + 2;
+
+		file = malloc(len);
+		if (file)
+			snprintf(file, len, "%s/%s", c->dir, name);
+	}
+	if (!file)
+		return -ENOMEM;
+	f = fopen(file, "re");
+	if (!f) {
+		ret = perr(c, path, "%s: %s", name, strerror(errno));
+		goto out;
+	}
+	while ((errno = 0, n = getline(&line, &size, f)) >= 0) {
+		lineno++;
+		if (memchr(line, '\0', n)) {
+			ret = perr(c, path, "%s:%zu: a NUL byte", name,
+				   lineno);
+			goto out;
+		}
+		e = strchr(line, '#');
+		if (!e)
+			e = line + n;
+		*e = '\0';
+		for (b = line; isspace((unsigned char)*b); b++)
+			;
+		while (e > b && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (b == e)
+			continue;
+		if (prefix_parse(b, &p, msg, sizeof(msg))) {
+			ret = perr(c, path, "%s:%zu: %s", name, lineno, msg);
+			goto out;
+		}
+		ret = set_push(set, cap, &p);
+		if (ret)
+			goto out;
+	}
+	if (ferror(f) || errno) {	/* errno: of the last getline() */
+		int e = errno ? errno : EIO;
+
+		ret = e == ENOMEM ? -ENOMEM :
+		      perr(c, path, "%s: %s", name, strerror(e));
+	}
+out:
+	free(line);
+	if (f)
+		fclose(f);
+	free(file);
+	return ret;
+}
+
+int fw_prefix_parse(const char *s, struct fw_prefix *p, char *msg, size_t size)
+{
+	return prefix_parse(s, p, msg, size);
+}
+
+int fw_set_file_read(const char *path, struct fw_prefix **out, size_t *n,
+		     char *msg, size_t size)
+{
+	struct fw_policy pol = { 0 };
+	struct fw_err err = { 0 };
+	struct pctx c = { .pol = &pol, .err = &err };
+	struct fw_set set = { 0 };
+	size_t cap = 0;
+	int ret;
+
+	err_init(&err, path);
+	ret = load_set_file(&c, path, "", &set, &cap);
+	if (ret) {
+		snprintf(msg, size, "%s", err.msg);
+		free(set.elems);
+		return ret;
+	}
+	*out = set.elems;
+	*n = set.n_elems;
+	return 0;
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	const struct fw_prefix *x = a, *y = b;
+	int d;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	d = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (d)
+		return d;
+	return (x->plen > y->plen) - (x->plen < y->plen);
+}
+
+/* Sort by family, address, length; drop repeated prefixes. */
+static void set_dedup(struct fw_set *set)
+{
+	struct fw_prefix *shrunk;
+	size_t i, out = 0;
+
+	if (!set->n_elems)
+		return;
+	qsort(set->elems, set->n_elems, sizeof(*set->elems), cmp_prefix);
+	for (i = 0; i < set->n_elems; i++)
+		if (!out || cmp_prefix(&set->elems[out - 1], &set->elems[i]))
+			set->elems[out++] = set->elems[i];
+	set->n_elems = out;
+	shrunk = realloc(set->elems, out * sizeof(*shrunk));
+	if (shrunk)
+		set->elems = shrunk;
+}
+
+static int parse_set(struct pctx *c, json_t *obj, struct fw_set *set)
+{
+	static const char *const keys[] = { "elements", "file", NULL };
+	char kpath[PATH_SIZE], epath[PATH_SIZE], q[QUOTE_SIZE];
+	json_t *elems, *file, *e;
+	size_t i, cap = 0;
+	int ret;
+
+	if (!json_is_object(obj))
+		return perr(c, set->path, "expected an object, got %s",
+			    type_name(obj));
+	ret = check_keys(c, obj, set->path, keys);
+	if (ret)
+		return ret;
+	elems = json_object_get(obj, "elements");
+	file = json_object_get(obj, "file");
+	if (!elems && !file)
+		return perr(c, set->path,
+			    "a set needs \"elements\", \"file\" or both");
+
+	if (elems) {
+		path_key(kpath, set->path, "elements");
+		if (!json_is_array(elems))
+			return perr(c, kpath, "expected an array, got %s",
+				    type_name(elems));
+		json_array_foreach(elems, i, e) {
+			struct fw_prefix p;
+
+			path_idx(epath, kpath, i);
+			if (!json_is_string(e))
+				return perr(c, epath,
+					    "expected a string, got %s",
+					    type_name(e));
+			ret = parse_prefix(c, json_string_value(e), epath, &p);
+			if (!ret)
+				ret = set_push(set, &cap, &p);
+			if (ret)
+				return ret;
+		}
+	}
+
+	if (file) {
+		path_key(kpath, set->path, "file");
+		if (!json_is_string(file))
+			return perr(c, kpath, "expected a string, got %s",
+				    type_name(file));
+		if (!json_string_length(file) ||
+		    strlen(json_string_value(file)) != json_string_length(file))
+			return perr(c, kpath, "%s is not a file name",
+				    quote(q, sizeof(q),
+					  json_string_value(file)));
+		ret = c->no_set_files ? 0 :
+		      load_set_file(c, json_string_value(file), kpath, set, &cap);
+		if (ret)
+			return ret;
+	}
+	set_dedup(set);
+	return 0;
+}
+
+/* "sets": name -> set, indexed in the order of the document. */
+static int parse_sets(struct pctx *c, json_t *obj)
+{
+	struct fw_policy *pol = c->pol;
+	char q[QUOTE_SIZE], where[PATH_SIZE];
+	const char *name;
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(obj))
+		return perr(c, "sets", "expected an object, got %s",
+			    type_name(obj));
+	if (json_object_size(obj) > FW_MAX_SETS)
+		return perr(c, "sets", "%zu sets exceed the maximum of %d",
+			    json_object_size(obj), FW_MAX_SETS);
+	if (!json_object_size(obj))
+		return 0;
+	pol->sets = calloc(json_object_size(obj), sizeof(*pol->sets));
+	if (!pol->sets)
+		return -ENOMEM;
+	json_object_foreach(obj, name, v) {
+		struct fw_set *set = &pol->sets[pol->n_sets];
+		size_t len = strlen(name);
+
+		if (!valid_set_name(name, len)) {
+			where[0] = '\0';
+			if (len && len < PATH_SIZE - 8 && !strpbrk(name, "[]"))
+				path_key(where, "sets", name);
+			return perr_where(c, "sets", where,
+					  "%s is not a set name (1-63 characters of A-Z a-z 0-9 _ . -)",
+					  quote(q, sizeof(q), name));
+		}
+		memcpy(set->name, name, len + 1);
+		snprintf(set->path, sizeof(set->path), "sets.%s", name);
+		pol->n_sets++;
+		ret = parse_set(c, v, set);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* --- the document --------------------------------------------------------- */
 
 static const char *const top_keys[] = {
 	"version", "description", "interfaces", "non_ip", "default", "rules",
-	"egress", NULL
+	"egress", "sets", "fragments", "malformed", NULL
 };
 
 static int parse_root(struct pctx *c, json_t *root)
@@ -1170,6 +2190,22 @@ static int parse_root(struct pctx *c, json_t *root)
 			return ret;
 	}
 
+	pol->frag_mode = FW_FRAGS_MATCH;
+	v = json_object_get(root, "fragments");
+	if (v) {
+		ret = get_frag_mode(c, v, "fragments", &pol->frag_mode);
+		if (ret)
+			return ret;
+	}
+
+	pol->malformed_action = FW_ACT_DROP;
+	v = json_object_get(root, "malformed");
+	if (v) {
+		ret = get_action(c, v, "malformed", &pol->malformed_action);
+		if (ret)
+			return ret;
+	}
+
 	v = json_object_get(root, "default");
 	if (!v)
 		return missing(c, "", "default");
@@ -1177,6 +2213,14 @@ static int parse_root(struct pctx *c, json_t *root)
 			 &pol->dir[FW_DIR_INGRESS].default_action);
 	if (ret)
 		return ret;
+
+	/* Before the rules, which refer to them. */
+	v = json_object_get(root, "sets");
+	if (v) {
+		ret = parse_sets(c, v);
+		if (ret)
+			return ret;
+	}
 
 	v = json_object_get(root, "rules");
 	if (v) {
@@ -1196,11 +2240,16 @@ static int parse_root(struct pctx *c, json_t *root)
 	return 0;
 }
 
-/* Parse text (malloc'ed, NUL-terminated, owned by pol from here on). */
+/*
+ * Parse text (malloc'ed, NUL-terminated, owned by pol from here on); set
+ * files are relative to dir (NULL: the current directory).
+ */
 static int parse_owned(char *text, size_t len, const char *name,
-		       struct fw_policy *pol, struct fw_err *err)
+		       const char *dir, bool no_set_files, struct fw_policy *pol,
+		       struct fw_err *err)
 {
-	struct pctx c = { .pol = pol, .err = err };
+	struct pctx c = { .pol = pol, .err = err, .dir = dir,
+			  .no_set_files = no_set_files };
 	json_error_t jerr;
 	json_t *root = NULL;
 	int ret;
@@ -1247,8 +2296,8 @@ static int too_large(struct fw_err *err)
 			 (size_t)FW_POLICY_MAX_BYTES);
 }
 
-int fw_policy_parse_buf(const char *buf, size_t len, const char *name,
-			struct fw_policy *pol, struct fw_err *err)
+static int parse_buf(const char *buf, size_t len, const char *name,
+		     bool no_set_files, struct fw_policy *pol, struct fw_err *err)
 {
 	struct fw_err dummy;
 	char *text;
@@ -1270,15 +2319,28 @@ int fw_policy_parse_buf(const char *buf, size_t len, const char *name,
 		return err_plain(err, -ENOMEM, "%s", strerror(ENOMEM));
 	memcpy(text, buf, len);
 	text[len] = '\0';
-	return parse_owned(text, len, name, pol, err);
+	return parse_owned(text, len, name, NULL, no_set_files, pol, err);
+}
+
+int fw_policy_parse_buf(const char *buf, size_t len, const char *name,
+			struct fw_policy *pol, struct fw_err *err)
+{
+	return parse_buf(buf, len, name, false, pol, err);
+}
+
+int fw_policy_parse_pinned(const char *buf, size_t len, const char *name,
+			   struct fw_policy *pol, struct fw_err *err)
+{
+	return parse_buf(buf, len, name, true, pol, err);
 }
 
 int fw_policy_parse_file(const char *file, struct fw_policy *pol,
 			 struct fw_err *err)
 {
+	char *text = NULL, *grown, *dir = NULL;
 	size_t len = 0, cap = 4096;
 	struct fw_err dummy;
-	char *text = NULL, *grown;
+	const char *slash;
 	struct stat st;
 	int fd, ret;
 	ssize_t n;
@@ -1350,12 +2412,33 @@ int fw_policy_parse_file(const char *file, struct fw_policy *pol,
 		goto out;
 	}
 	text[len] = '\0';
-	ret = parse_owned(text, len, file, pol, err);
+	slash = strrchr(file, '/');
+	if (slash) {
+		dir = slash == file ? strdup("/") :
+		      strndup(file, (size_t)(slash - file));
+		if (!dir) {
+			ret = err_plain(err, -ENOMEM, "%s", strerror(ENOMEM));
+			goto out;
+		}
+	}
+	ret = parse_owned(text, len, file, dir, false, pol, err);
 	text = NULL;	/* owned by pol, or freed */
 out:
+	free(dir);
 	free(text);
 	close(fd);
 	return ret;
+}
+
+static void free_match(struct fw_match *m)
+{
+	free(m->src);
+	free(m->dst);
+	free(m->sport);
+	free(m->dport);
+	free(m->tcp_flags);
+	free(m->iface);
+	free(m->ifindex);
 }
 
 static void free_ruleset(struct fw_ruleset *rs)
@@ -1363,10 +2446,8 @@ static void free_ruleset(struct fw_ruleset *rs)
 	size_t i;
 
 	for (i = 0; rs->rules && i < rs->n_rules; i++) {
-		free(rs->rules[i].src);
-		free(rs->rules[i].dst);
-		free(rs->rules[i].sport);
-		free(rs->rules[i].dport);
+		free_match(&rs->rules[i].pos);
+		free_match(&rs->rules[i].neg);
 	}
 	free(rs->rules);
 	rs->rules = NULL;
@@ -1375,6 +2456,7 @@ static void free_ruleset(struct fw_ruleset *rs)
 
 void fw_policy_free(struct fw_policy *pol)
 {
+	size_t i;
 	int d;
 
 	if (!pol)
@@ -1384,5 +2466,86 @@ void fw_policy_free(struct fw_policy *pol)
 	free(pol->ifaces);
 	for (d = 0; d < FW_NDIR; d++)
 		free_ruleset(&pol->dir[d]);
+	for (i = 0; pol->sets && i < pol->n_sets; i++)
+		free(pol->sets[i].elems);
+	free(pol->sets);
 	memset(pol, 0, sizeof(*pol));
+}
+
+/* --- interface names to indexes ------------------------------------------- */
+
+static int resolve_default(const char *name)
+{
+	unsigned int i = if_nametoindex(name);
+
+	return i ? (int)i : errno ? -errno : -ENODEV;
+}
+
+static int resolve_match(struct fw_policy *pol, struct fw_match *m,
+			 const char *path, int (*resolve)(const char *name),
+			 struct fw_err *err)
+{
+	char kpath[PATH_SIZE], ipath[PATH_SIZE], q[QUOTE_SIZE];
+	int line, col, ret;
+	bool array;
+	size_t i;
+
+	if (!m->has_iface)
+		return 0;
+	path_key(kpath, path, "interface");
+	/* One name may have been written as a string or as a 1-array. */
+	path_idx(ipath, kpath, 0);
+	array = m->n_iface > 1 ||
+		(pol->text && !fw_json_locate(pol->text, pol->text_len, ipath,
+					      &line, &col));
+	for (i = 0; i < m->n_iface; i++) {
+		ret = resolve(m->iface[i]);
+		if (ret > 0) {
+			m->ifindex[i] = ret;
+			continue;
+		}
+		if (!ret)
+			ret = -ENODEV;
+		path_idx(ipath, kpath, i);
+		if (ret == -ENODEV)
+			fw_policy_error_at(pol, array ? ipath : kpath, err,
+					   "no such device %s",
+					   quote(q, sizeof(q), m->iface[i]));
+		else
+			fw_policy_error_at(pol, array ? ipath : kpath, err,
+					   "%s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int fw_policy_resolve(struct fw_policy *pol, int (*resolve)(const char *name),
+		      struct fw_err *err)
+{
+	char npath[PATH_SIZE];
+	struct fw_err dummy;
+	size_t i;
+	int d, ret;
+
+	if (!err)
+		err = &dummy;
+	if (!pol)
+		return -EINVAL;
+	if (!resolve)
+		resolve = resolve_default;
+	for (d = 0; d < FW_NDIR; d++) {
+		for (i = 0; i < pol->dir[d].n_rules; i++) {
+			struct fw_rule_ir *r = &pol->dir[d].rules[i];
+
+			ret = resolve_match(pol, &r->pos, r->path, resolve,
+					    err);
+			if (ret)
+				return ret;
+			path_key(npath, r->path, "not");
+			ret = resolve_match(pol, &r->neg, npath, resolve, err);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
 }

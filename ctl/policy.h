@@ -36,35 +36,77 @@ struct fw_prange {
 	uint16_t lo, hi;	/* inclusive, lo <= hi */
 };
 
-/*
- * One rule. A matcher that is absent ("any") has n_* == 0 and its has_*
- * false. A rule matches a packet iff every present matcher matches:
- *  - src/dst: the packet's address is inside one of the prefixes (of the
- *    packet's family; a rule whose src or dst lists only IPv4 prefixes never
- *    matches IPv6 packets and vice versa);
- *  - proto: the packet's L4 protocol (IPv4 protocol / IPv6 final next
- *    header) is one of the listed numbers;
- *  - sport/dport: the packet carries ports (TCP, UDP, UDP-Lite, SCTP, not a
- *    non-first fragment) and the port is in one of the ranges.
- */
-struct fw_rule_ir {
-	char id[FW_ID_MAX];	/* from "id", or "" when absent */
-	char comment[FW_COMMENT_MAX];
-	uint8_t action;		/* enum fw_action */
+struct fw_tcp_flags {
+	uint8_t mask, value;	/* matches when (flags & mask) == value */
+};
 
+#define FW_MAX_SETS	8	/* named sets in one policy */
+#define FW_SET_NAME_MAX	FW_ID_MAX
+
+/*
+ * One matcher of each field; a rule has a positive one (its keys) and a
+ * negated one (its "not" object). A field is absent ("any") when its has_*
+ * is false. A present field matches when:
+ *  - src/dst: the address is inside one of the prefixes, or a member of one
+ *    of the sets (bit i of *_sets: pol->sets[i]); prefixes only count for
+ *    the packet's family. A positive list holds prefixes or sets, not both;
+ *  - proto: the L4 protocol (IPv4 protocol / IPv6 final next header) is
+ *    one of the listed numbers;
+ *  - sport/dport: the packet carries ports (TCP, UDP, UDP-Lite, SCTP, not a
+ *    later fragment) and the port is in one of the ranges;
+ *  - tcp_flags: the packet has a TCP header and one of the (mask, value)
+ *    pairs matches its flags byte;
+ *  - icmp_type/icmp_code: the packet has an ICMP or ICMPv6 header and its
+ *    type (code) is one of the listed;
+ *  - vlan: the frame has a VLAN tag and the outermost VLAN id is listed;
+ *  - iface: the packet is on one of the interfaces (ingress: received on;
+ *    egress: sent through).
+ * A field the packet does not have (ports, TCP/ICMP header, VLAN tag)
+ * matches neither a positive nor a negated matcher.
+ */
+struct fw_match {
 	bool has_src, has_dst, has_proto, has_sport, has_dport;
+	bool has_tcp_flags, has_icmp_type, has_icmp_code, has_vlan, has_iface;
 	struct fw_prefix *src;
 	size_t n_src;
+	uint32_t src_sets;
 	struct fw_prefix *dst;
 	size_t n_dst;
-	uint64_t proto[4];	/* bitmap over 0..255 */
+	uint32_t dst_sets;
+	uint64_t proto[4];		/* bitmap over 0..255 */
 	struct fw_prange *sport;	/* sorted, merged, disjoint */
 	size_t n_sport;
 	struct fw_prange *dport;
 	size_t n_dport;
+	struct fw_tcp_flags *tcp_flags;	/* any of */
+	size_t n_tcp_flags;
+	uint64_t icmp_type[4];		/* bitmap over 0..255 */
+	uint64_t icmp_code[4];
+	uint64_t vlan[64];		/* bitmap over 0..4095 */
+	char (*iface)[IF_NAMESIZE];
+	size_t n_iface;
+	int *ifindex;			/* n_iface; set by fw_policy_resolve() */
+};
 
+/* A rule matches when pos matches and no field of neg does. */
+struct fw_rule_ir {
+	char id[FW_ID_MAX];	/* from "id", or "" when absent */
+	char comment[FW_COMMENT_MAX];
+	uint8_t action;		/* enum fw_action */
+	struct fw_match pos;
+	struct fw_match neg;
 	char path[32];		/* JSON path, e.g. "rules[3]" */
 };
+
+/* A named set of prefixes (both families may be mixed). */
+struct fw_set {
+	char name[FW_SET_NAME_MAX];
+	struct fw_prefix *elems;
+	size_t n_elems;
+	char path[FW_SET_NAME_MAX + 8];	/* "sets.NAME" */
+};
+
+/* enum fw_frag_mode (later fragments) is in fw_shared.h: the ABI. */
 
 struct fw_ruleset {
 	uint8_t default_action;	/* enum fw_action */
@@ -89,6 +131,10 @@ struct fw_policy {
 	size_t n_ifaces;
 	struct fw_ruleset dir[FW_NDIR];	/* [FW_DIR_INGRESS], [FW_DIR_EGRESS] */
 	bool has_egress;	/* the policy has an "egress" object */
+	uint8_t frag_mode;	/* enum fw_frag_mode, "fragments" */
+	uint8_t malformed_action;	/* enum fw_action, "malformed" */
+	struct fw_set *sets;	/* index = set slot in the data path */
+	size_t n_sets;
 };
 
 /* A parse or validation error, formatted by fw_err_format(). */
@@ -111,6 +157,12 @@ int fw_policy_parse_file(const char *file, struct fw_policy *pol,
 			 struct fw_err *err);
 int fw_policy_parse_buf(const char *buf, size_t len, const char *name,
 			struct fw_policy *pol, struct fw_err *err);
+/*
+ * The same for policy text pinned by an earlier apply: set files are not
+ * read again (the kernel holds the sets; such sets come back empty).
+ */
+int fw_policy_parse_pinned(const char *buf, size_t len, const char *name,
+			   struct fw_policy *pol, struct fw_err *err);
 void fw_policy_free(struct fw_policy *pol);
 
 /*
@@ -126,10 +178,35 @@ void fw_policy_error_at(const struct fw_policy *pol, const char *path,
 int fw_json_locate(const char *text, size_t len, const char *path,
 		   int *line, int *col);
 
+/*
+ * Resolve every "interface" matcher's names to ifindexes with 'resolve'
+ * (name -> ifindex > 0, or -ENODEV / -errno). 0, or the first error with
+ * *err set at the matcher's path ("rules[3].interface[1]").
+ */
+int fw_policy_resolve(struct fw_policy *pol, int (*resolve)(const char *name),
+		      struct fw_err *err);
+
+/*
+ * One prefix, "ADDR" or "ADDR/LEN": 0, or -EINVAL with msg saying why (the
+ * same words as the policy's errors).
+ */
+int fw_prefix_parse(const char *s, struct fw_prefix *p, char *msg, size_t size);
+/*
+ * A set file: one prefix per line, blank lines and '#' comments ignored.
+ * 0 with *out (malloc'd) and *n, or -errno / -EINVAL with msg
+ * ("FILE:LINE: ...").
+ */
+int fw_set_file_read(const char *path, struct fw_prefix **out, size_t *n,
+		     char *msg, size_t size);
+
 /* Names for enums; NULL for out-of-range values. */
 const char *fw_action_name(unsigned int action);
 const char *fw_mode_name(unsigned int mode);
 const char *fw_proto_name(unsigned int proto);	/* "tcp" or NULL */
+const char *fw_frag_mode_name(unsigned int mode);
+/* "syn,!ack"-style text of one flags matcher: the flags of mask, each
+ * prefixed by '!' when required clear. */
+int fw_tcp_flags_format(const struct fw_tcp_flags *f, char *buf, size_t size);
 int fw_prefix_format(const struct fw_prefix *p, char *buf, size_t size);
 
 #endif /* FW_POLICY_H */

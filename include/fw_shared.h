@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define FW_LAYOUT_VERSION	1
+#define FW_LAYOUT_VERSION	2
 #define FW_PIN_DIR		"/sys/fs/bpf/fwctl"
 
 #define FW_MAX_RULES		4096	/* per direction */
@@ -30,6 +30,9 @@
 #define FW_LPM_TAG(tbl, field)	(((tbl) << 1) | (field))
 #define FW_NCNT			(FW_MAX_RULES + 1)	/* + the default action */
 #define FW_VLAN_MAX		2	/* tags parsed (802.1Q / 802.1ad) */
+#define FW_NSETS		8	/* named sets per policy (set slots) */
+#define FW_SET_MAX_ELEMS	(1 << 22)	/* per family, per generation */
+#define FW_MAX_IFACE_KEYS	1024	/* interface matcher entries, all tables */
 #define FW_IPV6_EXT_MAX		8	/* IPv6 extension headers walked */
 
 _Static_assert(FW_WORDS <= 64, "summary word covers every bitmap word");
@@ -62,6 +65,9 @@ enum fw_reason {
 	FW_R_NON_IP_DROP,	/* not IPv4/IPv6, policy drops */
 	FW_R_MALFORMED,		/* truncated or invalid header: dropped */
 	FW_R_NO_POLICY,		/* attached before any policy: passed */
+	FW_R_FRAGMENT_PASS,	/* later fragment, policy "fragments": "pass" */
+	FW_R_FRAGMENT_DROP,	/* later fragment, policy "fragments": "drop" */
+	FW_R_MALFORMED_PASS,	/* malformed, policy "malformed": "pass" */
 	__FW_R_MAX,
 };
 
@@ -70,11 +76,14 @@ enum fw_reason {
 #define FW_MAP_TBLCFG	fw_tblcfg	/* ARRAY[FW_NTBL]: struct fw_tblcfg */
 #define FW_MAP_LPM4	fw_lpm4		/* LPM: fw_lpm4_key -> __u32 class */
 #define FW_MAP_LPM6	fw_lpm6		/* LPM: fw_lpm6_key -> __u32 class */
-#define FW_MAP_L4	fw_l4		/* ARRAY[FW_NTBL]: struct fw_l4tab */
+#define FW_MAP_DTAB	fw_dtab		/* ARRAY[FW_NTBL]: struct fw_dtab */
 #define FW_MAP_CLS	fw_cls		/* ARRAY[NGEN*MAX_CLASSES]: fw_bits */
 #define FW_MAP_RULES	fw_rules	/* ARRAY[NTBL*MAX_RULES]: fw_rule */
 #define FW_MAP_RCNT	fw_rcnt		/* PERCPU_ARRAY[NTBL*NCNT]: counter */
 #define FW_MAP_STATS	fw_stats	/* PERCPU_ARRAY[NDIR*R_MAX]: counter */
+#define FW_MAP_IFACE	fw_iface	/* HASH: fw_iface_key -> __u32 class */
+#define FW_MAP_SETS4	fw_sets4	/* ARRAY_OF_MAPS[NGEN] -> LPM set4 key */
+#define FW_MAP_SETS6	fw_sets6	/* ARRAY_OF_MAPS[NGEN] -> LPM set6 key */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -83,12 +92,29 @@ enum fw_reason {
 #define FW_STR(x)	#x
 #define FW_XSTR(x)	FW_STR(x)
 
+/* fw_tblcfg.flags: which lookups the table needs */
+#define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
+#define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
+#define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
+
+/* What happens to later (non-first) fragments: policy "fragments". */
+enum fw_frag_mode {
+	FW_FRAGS_MATCH = 0,	/* classified on their L3 fields only */
+	FW_FRAGS_PASS,
+	FW_FRAGS_DROP,
+};
+
 struct fw_tblcfg {
 	__u32 valid;		/* 1 once fwctl wrote this table */
 	__u32 n_rules;
 	__u8 default_action;	/* enum fw_action */
 	__u8 non_ip_action;	/* enum fw_action */
-	__u8 pad[6];
+	__u8 frag_mode;		/* enum fw_frag_mode */
+	__u8 malformed_action;	/* enum fw_action */
+	__u8 flags;		/* FW_TF_* */
+	__u8 src_sets;		/* set slots the src field looks up */
+	__u8 dst_sets;		/* set slots the dst field looks up */
+	__u8 pad;
 };
 _Static_assert(sizeof(struct fw_tblcfg) == 16, "ABI");
 
@@ -106,16 +132,49 @@ struct fw_lpm6_key {
 };
 _Static_assert(sizeof(struct fw_lpm6_key) == 24, "ABI");
 
-/* Protocol and port classes of one table: direct-indexed, no search. */
-struct fw_l4tab {
+/*
+ * The direct-indexed classes of one table: a field value indexes its class
+ * with no search. no*: the class of packets without that field.
+ */
+struct fw_dtab {
 	__u16 proto[256];
 	__u16 sport[65536];	/* host-order port -> class */
 	__u16 dport[65536];
-	__u16 noport_src;	/* class for packets without ports */
-	__u16 noport_dst;
-	__u16 pad[2];
+	__u16 tcpflags[256];	/* TCP flags byte */
+	__u16 icmptype[256];
+	__u16 icmpcode[256];
+	__u16 vlan[4096];	/* outermost VLAN id */
+	__u16 srcset[256];	/* src set-membership mask (bit = slot) */
+	__u16 dstset[256];
+	__u16 noport_src, noport_dst;
+	__u16 notcp, noicmp_type, noicmp_code, novlan;
+	__u16 iface_other;	/* interface without its own entry */
+	__u16 src_any, dst_any;	/* when the table needs no LPM lookup */
+	__u16 pad[3];
 };
-_Static_assert(sizeof(struct fw_l4tab) == 512 + 262144 + 8, "ABI");
+_Static_assert(sizeof(struct fw_dtab) ==
+	       2 * (256 * 6 + 65536 * 2 + 4096) + 24, "ABI");
+
+struct fw_iface_key {
+	__u32 tbl;
+	__u32 ifindex;
+};
+_Static_assert(sizeof(struct fw_iface_key) == 8, "ABI");
+
+/* Set elements: one LPM trie per family and generation, all slots. */
+struct fw_set4_key {
+	__u32 prefixlen;	/* 32 (slot) + prefix length */
+	__u32 slot;
+	__u8 addr[4];
+};
+_Static_assert(sizeof(struct fw_set4_key) == 12, "ABI");
+
+struct fw_set6_key {
+	__u32 prefixlen;
+	__u32 slot;
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct fw_set6_key) == 24, "ABI");
 
 struct fw_bits {
 	__u64 summary;		/* bit i: w[i] != 0 */

@@ -11,7 +11,7 @@
 SEC("tc")
 int fw_tc_egress(struct __sk_buff *skb)
 {
-	struct fw_pkt pkt = {};
+	struct fw_pkt pkt = { .ifindex = skb->ifindex };
 	__u32 want = skb->len < FW_TC_PULL ? skb->len : FW_TC_PULL;
 	void *data, *end;
 	int parsed;

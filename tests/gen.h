@@ -10,6 +10,7 @@
 #define FW_TEST_GEN_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -187,62 +188,234 @@ static void gen_ports(struct rng *r, const struct gen_pool *pool,
 }
 
 static const char *const gen_l4_names[] = { "tcp", "udp", "sctp", "udplite" };
+static const char *const gen_flag_specs[] = {
+	"\"syn,!ack\"", "\"ack\"", "\"rst\"", "\"fin,ack\"", "[\"syn\",\"rst\"]",
+	"{\"mask\":\"syn,ack,rst,fin\",\"value\":\"syn,ack\"}", "\"!syn\"",
+};
+static const int gen_icmp_types[] = { 0, 3, 8, 11, 128, 129, 135, 136 };
+static const int gen_vlans[] = { 5, 10, 11, 12, 100 };
+/* interfaces rules name; tests resolve "lo" to 1, "eth9" to 2, "eth8" to 3 */
+static const char *const gen_ifaces[] = { "lo", "eth9", "eth8" };
+
+/* A src/dst list: prefixes (of want_family, or one of each when 0). */
+static void gen_addr_list(struct rng *r, const struct gen_pool *pool,
+			  struct sbuf *b, int want_family, int n_sets, bool mix)
+{
+	int first = 1;
+
+	sb_printf(b, "[");
+	if (n_sets && rng_pct(r, mix ? 40 : 30)) {
+		int k = 1 + (int)rng_below(r, 2);
+
+		for (int i = 0; i < k; i++) {
+			sb_printf(b, "%s\"@s%u\"", first ? "" : ",", rng_below(r, (uint32_t)n_sets));
+			first = 0;
+		}
+		if (!mix) {
+			sb_printf(b, "]");
+			return;
+		}
+	}
+	{
+		struct sbuf t = { 0 };
+
+		gen_prefix_list(r, pool, &t, want_family);
+		/* gen_prefix_list wrote "[...]": splice its elements in */
+		t.s[t.n - 1] = '\0';
+		sb_printf(b, "%s%s", first ? "" : ",", t.s + 1);
+		free(t.s);
+	}
+	sb_printf(b, "]");
+}
+
+static void gen_vlan_list(struct rng *r, struct sbuf *b)
+{
+	int n = 1 + (int)rng_below(r, 2);
+
+	sb_printf(b, "[");
+	for (int i = 0; i < n; i++) {
+		if (rng_pct(r, 25))
+			sb_printf(b, "%s\"10-12\"", i ? "," : "");
+		else
+			sb_printf(b, "%s%d", i ? "," : "", gen_vlans[rng_below(r, 5)]);
+	}
+	sb_printf(b, "]");
+}
+
+static void gen_icmp_list(struct rng *r, struct sbuf *b, bool code)
+{
+	int n = 1 + (int)rng_below(r, 2);
+
+	sb_printf(b, "[");
+	for (int i = 0; i < n; i++)
+		sb_printf(b, "%s%d", i ? "," : "",
+			  code ? (int)rng_below(r, 4) : gen_icmp_types[rng_below(r, 8)]);
+	sb_printf(b, "]");
+}
+
+enum { K_ANY, K_PORTED, K_TCP, K_ICMP };
 
 static void gen_rule(struct rng *r, const struct gen_pool *pool,
-		     struct sbuf *b, int idx, bool first)
+		     struct sbuf *b, int idx, bool first, int n_sets)
 {
 	int fam = rng_pct(r, 50) ? 0 : (rng_pct(r, 50) ? 4 : 6);
-	int ported = rng_pct(r, 50);
+	int kind = (int)rng_below(r, 4);
 
 	sb_printf(b, "%s{\"id\":\"r%d\",\"action\":\"%s\"", first ? "" : ",\n", idx,
 		  rng_pct(r, 50) ? "pass" : "drop");
-	if (rng_pct(r, 60)) {
+	if (rng_pct(r, 55)) {
 		sb_printf(b, ",\"src\":");
-		gen_prefix_list(r, pool, b, fam);
+		gen_addr_list(r, pool, b, fam, n_sets, false);
 	}
-	if (rng_pct(r, 60)) {
+	if (rng_pct(r, 55)) {
 		sb_printf(b, ",\"dst\":");
-		gen_prefix_list(r, pool, b, fam);
+		gen_addr_list(r, pool, b, fam, n_sets, false);
 	}
-	if (ported) {
+	if (kind == K_PORTED) {
 		int n = 1 + (int)rng_below(r, 2);
 
 		sb_printf(b, ",\"protocol\":[");
 		for (int i = 0; i < n; i++)
 			sb_printf(b, "%s\"%s\"", i ? "," : "", gen_l4_names[rng_below(r, 4)]);
 		sb_printf(b, "]");
-		if (rng_pct(r, 50)) {
-			sb_printf(b, ",\"dst_port\":");
-			gen_ports(r, pool, b);
+	} else if (kind == K_TCP) {
+		sb_printf(b, ",\"protocol\":\"tcp\"");
+		if (rng_pct(r, 50))
+			sb_printf(b, ",\"tcp_flags\":%s", gen_flag_specs[rng_below(r, 7)]);
+	} else if (kind == K_ICMP) {
+		static const char *const pr[] = { "\"icmp\"", "\"icmpv6\"", "[1,58]" };
+
+		sb_printf(b, ",\"protocol\":%s", pr[rng_below(r, 3)]);
+		if (rng_pct(r, 60)) {
+			sb_printf(b, ",\"icmp_type\":");
+			gen_icmp_list(r, b, false);
 		}
 		if (rng_pct(r, 30)) {
-			sb_printf(b, ",\"src_port\":");
-			gen_ports(r, pool, b);
+			sb_printf(b, ",\"icmp_code\":");
+			gen_icmp_list(r, b, true);
 		}
 	} else if (rng_pct(r, 50)) {
 		static const int protos[] = { 1, 58, 6, 17, 47, 50, 51, 132 };
 
 		sb_printf(b, ",\"protocol\":%d", protos[rng_below(r, 8)]);
 	}
+	if ((kind == K_PORTED || kind == K_TCP) && rng_pct(r, 50)) {
+		sb_printf(b, ",\"dst_port\":");
+		gen_ports(r, pool, b);
+	}
+	if ((kind == K_PORTED || kind == K_TCP) && rng_pct(r, 25)) {
+		sb_printf(b, ",\"src_port\":");
+		gen_ports(r, pool, b);
+	}
+	if (rng_pct(r, 15)) {
+		sb_printf(b, ",\"vlan\":");
+		gen_vlan_list(r, b);
+	}
+	if (rng_pct(r, 10))
+		sb_printf(b, ",\"interface\":\"%s\"", gen_ifaces[rng_below(r, 3)]);
+
+	if (rng_pct(r, 30)) {		/* "not": one to three negated fields */
+		int n = 1 + (int)rng_below(r, 3), written = 0;
+		unsigned int used = 0;
+
+		sb_printf(b, ",\"not\":{");
+		for (int i = 0; i < 8 && written < n; i++) {
+			int what = (int)rng_below(r, 6);
+			const char *sep = written ? "," : "";
+
+			if (used & (1u << what))
+				continue;
+			if (what == 2 && kind != K_PORTED && kind != K_TCP)
+				continue;
+			if (what == 4 && kind != K_ICMP)
+				continue;
+			used |= 1u << what;
+			written++;
+			switch (what) {
+			case 0:
+				sb_printf(b, "%s\"src\":", sep);
+				gen_addr_list(r, pool, b, 0, n_sets, true);
+				break;
+			case 1:
+				sb_printf(b, "%s\"dst\":", sep);
+				gen_addr_list(r, pool, b, rng_pct(r, 50) ? 4 : 6, n_sets, true);
+				break;
+			case 2:
+				sb_printf(b, "%s\"dst_port\":", sep);
+				gen_ports(r, pool, b);
+				break;
+			case 3:
+				sb_printf(b, "%s\"vlan\":", sep);
+				gen_vlan_list(r, b);
+				break;
+			case 4:
+				sb_printf(b, "%s\"icmp_type\":", sep);
+				gen_icmp_list(r, b, false);
+				break;
+			default:
+				sb_printf(b, "%s\"interface\":\"%s\"", sep,
+					  gen_ifaces[rng_below(r, 3)]);
+			}
+		}
+		if (!written)
+			sb_printf(b, "\"interface\":\"eth8\"");
+		sb_printf(b, "}");
+	}
 	sb_printf(b, "}");
+}
+
+/* Named sets s0..s(n-1) of pool prefixes. */
+static void gen_sets_json(struct rng *r, const struct gen_pool *pool,
+			  struct sbuf *b, int n_sets)
+{
+	char txt[64];
+
+	sb_printf(b, "\"sets\":{");
+	for (int s = 0; s < n_sets; s++) {
+		int n = 1 + (int)rng_below(r, 6);
+
+		sb_printf(b, "%s\"s%d\":{\"elements\":[", s ? "," : "", s);
+		for (int i = 0; i < n; i++) {
+			fw_prefix_format(&pool->pfx[rng_below(r, (uint32_t)pool->n_pfx)], txt,
+					 sizeof(txt));
+			sb_printf(b, "%s\"%s\"", i ? "," : "", txt);
+		}
+		sb_printf(b, "]}");
+	}
+	sb_printf(b, "},");
 }
 
 /* A random policy of n_rules ingress and n_eg egress rules, as JSON. */
 static char *gen_policy_json(struct rng *r, const struct gen_pool *pool,
 			     int n_rules, int n_eg)
 {
+	static const char *const frags[] = { "match", "match", "pass", "drop" };
 	struct sbuf b = { 0 };
+	int n_sets = rng_pct(r, 50) ? 0 : 1 + (int)rng_below(r, 3);
 
-	sb_printf(&b, "{\"version\":1,\"default\":\"%s\",\"rules\":[\n",
-		  rng_pct(r, 50) ? "pass" : "drop");
+	sb_printf(&b, "{\"version\":1,\"default\":\"%s\",\"fragments\":\"%s\",\"malformed\":\"%s\",",
+		  rng_pct(r, 50) ? "pass" : "drop", frags[rng_below(r, 4)],
+		  rng_pct(r, 80) ? "drop" : "pass");
+	if (n_sets)
+		gen_sets_json(r, pool, &b, n_sets);
+	sb_printf(&b, "\"rules\":[\n");
 	for (int i = 0; i < n_rules; i++)
-		gen_rule(r, pool, &b, i, i == 0);
+		gen_rule(r, pool, &b, i, i == 0, n_sets);
 	sb_printf(&b, "],\n\"egress\":{\"default\":\"%s\",\"rules\":[\n",
 		  rng_pct(r, 50) ? "pass" : "drop");
 	for (int i = 0; i < n_eg; i++)
-		gen_rule(r, pool, &b, n_rules + i, i == 0);
+		gen_rule(r, pool, &b, n_rules + i, i == 0, n_sets);
 	sb_printf(&b, "]}}\n");
 	return b.s;
+}
+
+/* The resolver the generated interface names assume. */
+static int gen_resolve(const char *name)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, gen_ifaces[i]))
+			return i + 1;
+	return -ENODEV;
 }
 
 /* An address near a pool prefix: its first, last, just outside, or inside. */
@@ -302,7 +475,8 @@ struct gen_frame {
 static void gen_packet(struct rng *r, const struct gen_pool *pool,
 		       struct fw_pkt_desc *d, struct gen_frame *f)
 {
-	static const uint8_t protos[] = { 6, 17, 132, 136, 1, 58, 47, 50, 0, 255 };
+	static const uint8_t protos[] = { 6, 17, 132, 136, 1, 58, 6, 1, 58, 47, 50, 0, 255 };
+	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x04, 0x11, 0x01, 0x18, 0x14 };
 
 	memset(d, 0, sizeof(*d));
 	memset(f, 0, sizeof(*f));
@@ -312,20 +486,34 @@ static void gen_packet(struct rng *r, const struct gen_pool *pool,
 	d->proto = protos[rng_below(r, sizeof(protos))];
 	if (d->proto == 0 && d->family == 6)
 		d->proto = 59;		/* hop-by-hop is an extension, not L4 */
-	f->vlans = rng_pct(r, 80) ? 0 : (int)rng_below(r, 3);
+	f->vlans = rng_pct(r, 75) ? 0 : 1 + (int)rng_below(r, 2);
+	d->has_vlan = f->vlans > 0;
+	d->vlan = (uint16_t)(d->has_vlan ? gen_vlans[rng_below(r, 5)] : 0);
 	f->ip_options = rng_pct(r, 70) ? 0 : (int)rng_below(r, 3) * 4;
 	if (rng_pct(r, 10)) {
 		f->later_fragment = 1;
 		f->frag_units = (uint16_t)(rng_pct(r, 50) ? 1 + rng_below(r, 2) :
 					   1 + rng_below(r, 8191));
-	}
-	else if (rng_pct(r, 10))
+	} else if (rng_pct(r, 10)) {
 		f->first_fragment = 1;
-	d->has_ports = !f->later_fragment &&
-		       (d->proto == 6 || d->proto == 17 || d->proto == 132 || d->proto == 136);
+	}
+	d->later_fragment = f->later_fragment;
+	d->ifindex = 1 + rng_below(r, 3);
+	if (f->later_fragment)
+		return;
+	d->has_ports = d->proto == 6 || d->proto == 17 || d->proto == 132 || d->proto == 136;
 	if (d->has_ports) {
 		d->sport = gen_port(r, pool);
 		d->dport = gen_port(r, pool);
+	}
+	d->has_tcp = d->proto == 6;
+	if (d->has_tcp)
+		d->tcp_flags = rng_pct(r, 80) ? flags[rng_below(r, 8)] : (uint8_t)rng_next(r);
+	d->has_icmp = d->proto == 1 || d->proto == 58;
+	if (d->has_icmp) {
+		d->icmp_type = rng_pct(r, 85) ? (uint8_t)gen_icmp_types[rng_below(r, 8)]
+					      : (uint8_t)rng_next(r);
+		d->icmp_code = (uint8_t)rng_below(r, 4);
 	}
 }
 
@@ -346,8 +534,10 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 
 		buf[off] = (uint8_t)(tpid >> 8);
 		buf[off + 1] = (uint8_t)tpid;
-		buf[off + 2] = 0;
-		buf[off + 3] = (uint8_t)(10 + i);
+		uint16_t vid = i == 0 ? d->vlan : 7;
+
+		buf[off + 2] = (uint8_t)(vid >> 8);
+		buf[off + 3] = (uint8_t)vid;
 		off += 4;
 	}
 	buf[off] = (uint8_t)(et >> 8);
@@ -425,11 +615,15 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 		buf[off + 1] = (uint8_t)d->sport;
 		buf[off + 2] = (uint8_t)(d->dport >> 8);
 		buf[off + 3] = (uint8_t)d->dport;
-		if (d->proto == 6)
+		if (d->proto == 6) {
 			buf[off + 12] = 0x50;	/* data offset 5 */
+			buf[off + 13] = d->tcp_flags;
+		}
 	}
-	if (!f->later_fragment && (d->proto == 1 || d->proto == 58))
-		buf[off] = 8;			/* echo request */
+	if (!f->later_fragment && (d->proto == 1 || d->proto == 58)) {
+		buf[off] = d->icmp_type;
+		buf[off + 1] = d->icmp_code;
+	}
 	return off + l4len;
 }
 

@@ -11,7 +11,7 @@ int fw_xdp_ingress(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	__u64 len = end - data;
-	struct fw_pkt pkt = {};
+	struct fw_pkt pkt = { .ifindex = ctx->ingress_ifindex };
 	int parsed;
 
 	parsed = fw_parse(data, end, len, true, &pkt);

@@ -6,19 +6,19 @@
  *   __u8 fw_decide(struct fw_pkt *pkt, int parsed, __u32 dir, __u64 bytes);
  *
  * returns FW_ACT_PASS or FW_ACT_DROP, having counted the packet under its
- * rule (or the default) and its reason. Per packet: one read of the active
- * generation, one table config, two LPM lookups (src, dst) and three
- * direct-indexed reads (protocol, ports) give five classes; their bitmaps are
- * ANDed word by word, visiting only words whose summary bit survives, and
- * the lowest set bit is the first matching rule.
+ * rule (or the default) and its reason. Per packet: the active generation
+ * and table config (array reads), up to two LPM lookups (src, dst), one per
+ * named set the table uses, one hash lookup when rules match interfaces, and
+ * direct-indexed reads for everything else give one class per field; the
+ * classes' rule bitmaps are ANDed word by word, visiting only words whose
+ * summary bit survives, and the lowest set bit is the first matching rule.
  */
 #ifndef FW_DP_CLASSIFY_H
 #define FW_DP_CLASSIFY_H
 
 #include "dp/maps.h"
 #include "dp/parse.h"
-
-#define FW_NFIELDS 5
+#include "dp/fields.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -73,34 +73,104 @@ static __always_inline __u32 fw_lpm_class(struct fw_pkt *pkt, __u32 tbl,
 }
 
 /*
- * First rule of table tbl (of generation gen) matching pkt: its index, or -1
- * if none. A global function: the verifier checks it once, not once per
- * parse path of the caller.
+ * Bit s set for each set slot in 'slots' whose set holds the packet's
+ * src (field 0) or dst (field 1) address. A global function: verified once,
+ * and its loop's hit/miss paths do not multiply the caller's states.
  */
-__noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl)
+__noinline __u32 fw_set_mask(struct fw_pkt *pkt, __u32 gen, __u32 field,
+			     __u32 slots)
+{
+	__u32 mask = 0;
+	void *inner;
+	int s;
+
+	if (!pkt || !(slots & 0xff))
+		return 0;
+	gen &= 1;
+	if (pkt->family == 4) {
+		struct fw_set4_key k = { .prefixlen = 32 + 32 };
+
+		inner = bpf_map_lookup_elem(&FW_MAP_SETS4, &gen);
+		if (!inner)
+			return 0;
+		__builtin_memcpy(k.addr, field ? pkt->daddr : pkt->saddr, 4);
+		for (s = 0; s < FW_NSETS; s++) {
+			if (!(slots & (1u << s)))
+				continue;
+			k.slot = s;
+			if (bpf_map_lookup_elem(inner, &k))
+				mask |= 1u << s;
+		}
+	} else {
+		struct fw_set6_key k = { .prefixlen = 32 + 128 };
+
+		inner = bpf_map_lookup_elem(&FW_MAP_SETS6, &gen);
+		if (!inner)
+			return 0;
+		__builtin_memcpy(k.addr, field ? pkt->daddr : pkt->saddr, 16);
+		for (s = 0; s < FW_NSETS; s++) {
+			if (!(slots & (1u << s)))
+				continue;
+			k.slot = s;
+			if (bpf_map_lookup_elem(inner, &k))
+				mask |= 1u << s;
+		}
+	}
+	return mask;
+}
+
+/*
+ * First rule of table tbl (of generation gen) matching pkt: its index, or -1
+ * if none. 'cfgw' is the table's flags | src_sets << 8 | dst_sets << 16.
+ * A global function: the verifier checks it once, not once per parse path.
+ */
+__noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
+			      __u32 cfgw)
 {
 	struct fw_bits *b[FW_NFIELDS];
 	__u32 cls[FW_NFIELDS];
-	struct fw_l4tab *l4;
+	struct fw_dtab *dt;
 	__u64 sum;
 	int i;
 
 	if (!pkt)
 		return -1;
 	gen &= 1;
-	l4 = bpf_map_lookup_elem(&FW_MAP_L4, &tbl);
-	if (!l4)
+	dt = bpf_map_lookup_elem(&FW_MAP_DTAB, &tbl);
+	if (!dt)
 		return -1;
-	cls[0] = l4->proto[pkt->proto];
+
+	cls[FW_C_PROTO] = dt->proto[pkt->proto];
 	if (pkt->has_ports) {
-		cls[1] = l4->sport[pkt->sport];
-		cls[2] = l4->dport[pkt->dport];
+		cls[FW_C_SPORT] = dt->sport[pkt->sport];
+		cls[FW_C_DPORT] = dt->dport[pkt->dport];
 	} else {
-		cls[1] = l4->noport_src;
-		cls[2] = l4->noport_dst;
+		cls[FW_C_SPORT] = dt->noport_src;
+		cls[FW_C_DPORT] = dt->noport_dst;
 	}
-	cls[3] = fw_lpm_class(pkt, tbl, FW_FIELD_SRC);
-	cls[4] = fw_lpm_class(pkt, tbl, FW_FIELD_DST);
+	cls[FW_C_TCPFLAGS] = pkt->has_tcp ? dt->tcpflags[pkt->tcp_flags] : dt->notcp;
+	if (pkt->has_icmp) {
+		cls[FW_C_ICMPTYPE] = dt->icmptype[pkt->icmp_type];
+		cls[FW_C_ICMPCODE] = dt->icmpcode[pkt->icmp_code];
+	} else {
+		cls[FW_C_ICMPTYPE] = dt->noicmp_type;
+		cls[FW_C_ICMPCODE] = dt->noicmp_code;
+	}
+	cls[FW_C_VLAN] = pkt->nvlan ? dt->vlan[pkt->vlan & 0xfff] : dt->novlan;
+	cls[FW_C_SRC] = cfgw & FW_TF_SRC ? fw_lpm_class(pkt, tbl, FW_FIELD_SRC)
+					 : dt->src_any;
+	cls[FW_C_DST] = cfgw & FW_TF_DST ? fw_lpm_class(pkt, tbl, FW_FIELD_DST)
+					 : dt->dst_any;
+	cls[FW_C_IFACE] = dt->iface_other;
+	if (cfgw & FW_TF_IFACE) {
+		struct fw_iface_key k = { .tbl = tbl, .ifindex = pkt->ifindex };
+		__u32 *c = bpf_map_lookup_elem(&FW_MAP_IFACE, &k);
+
+		if (c)
+			cls[FW_C_IFACE] = *c;
+	}
+	cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfgw >> 8) & 0xff];
+	cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfgw >> 16) & 0xff];
 
 	sum = ~0ULL;
 #pragma unroll
@@ -116,14 +186,17 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl)
 	for (i = 0; i < FW_WORDS; i++) {
 		__u32 w;
 		__u64 m;
+		int f;
 
 		if (!sum)
 			break;
 		w = fw_ctz64(sum) & 63;
 		if (w >= FW_WORDS)
 			break;
-		m = b[0]->w[w] & b[1]->w[w] & b[2]->w[w] & b[3]->w[w] &
-		    b[4]->w[w];
+		m = ~0ULL;
+#pragma unroll
+		for (f = 0; f < FW_NFIELDS; f++)
+			m &= b[f]->w[w];
 		if (m)
 			return w * 64 + fw_ctz64(m);
 		sum &= sum - 1;
@@ -147,9 +220,6 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	__u32 *genp;
 	int r;
 
-	if (parsed == FW_PARSE_MALFORMED)
-		return fw_verdict(dir, FW_R_MALFORMED, bytes, FW_ACT_DROP);
-
 	genp = bpf_map_lookup_elem(&FW_MAP_GEN, &zero);
 	if (!genp)
 		return fw_verdict(dir, FW_R_NO_POLICY, bytes, FW_ACT_PASS);
@@ -159,13 +229,24 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	if (!cfg || !cfg->valid)
 		return fw_verdict(dir, FW_R_NO_POLICY, bytes, FW_ACT_PASS);
 
+	if (parsed == FW_PARSE_MALFORMED) {
+		if (cfg->malformed_action == FW_ACT_PASS)
+			return fw_verdict(dir, FW_R_MALFORMED_PASS, bytes, FW_ACT_PASS);
+		return fw_verdict(dir, FW_R_MALFORMED, bytes, FW_ACT_DROP);
+	}
 	if (parsed == FW_PARSE_NON_IP) {
 		if (cfg->non_ip_action == FW_ACT_DROP)
 			return fw_verdict(dir, FW_R_NON_IP_DROP, bytes, FW_ACT_DROP);
 		return fw_verdict(dir, FW_R_NON_IP_PASS, bytes, FW_ACT_PASS);
 	}
+	if (pkt->frag == FW_FRAG_LATER && cfg->frag_mode != FW_FRAGS_MATCH) {
+		if (cfg->frag_mode == FW_FRAGS_DROP)
+			return fw_verdict(dir, FW_R_FRAGMENT_DROP, bytes, FW_ACT_DROP);
+		return fw_verdict(dir, FW_R_FRAGMENT_PASS, bytes, FW_ACT_PASS);
+	}
 
-	r = fw_first_match(pkt, gen, tbl);
+	r = fw_first_match(pkt, gen, tbl, cfg->flags | (__u32)cfg->src_sets << 8 |
+			   (__u32)cfg->dst_sets << 16);
 	if (r < 0 || r >= FW_MAX_RULES) {
 		fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + FW_MAX_RULES, bytes);
 		if (cfg->default_action == FW_ACT_DROP)

@@ -49,9 +49,9 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, FW_NTBL);
 	__type(key, __u32);
-	__type(value, struct fw_l4tab);
+	__type(value, struct fw_dtab);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} FW_MAP_L4 SEC(".maps");
+} FW_MAP_DTAB SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -84,5 +84,47 @@ struct {
 	__type(value, struct fw_counter);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } FW_MAP_STATS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FW_MAX_IFACE_KEYS);
+	__type(key, struct fw_iface_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_IFACE SEC(".maps");
+
+/* Set elements: generation -> LPM trie of (slot, prefix); fwctl builds a
+ * fresh inner trie per apply and swaps it in, so nothing is cleared. */
+struct fw_set4_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, FW_SET_MAX_ELEMS);
+	__uint(key_size, sizeof(struct fw_set4_key));	/* BTF has only a FWD */
+	__uint(value_size, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct fw_set6_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, FW_SET_MAX_ELEMS);
+	__uint(key_size, sizeof(struct fw_set6_key));	/* BTF has only a FWD */
+	__uint(value_size, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, FW_NGEN);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct fw_set4_inner);	/* must come last */
+} FW_MAP_SETS4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, FW_NGEN);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct fw_set6_inner);	/* must come last */
+} FW_MAP_SETS6 SEC(".maps");
 
 #endif /* FW_DP_MAPS_H */

@@ -10,6 +10,7 @@
  * to FW_VLAN_MAX tags) or FW_PARSE_MALFORMED (truncated or invalid: never a
  * read past data_end). 'strict' also checks the IP length fields against
  * wire_len (ingress frames; egress skbs may be GSO super-packets).
+ * Plain C: fwctl compiles it too (fwctl explain parses pcap frames with it).
  */
 #ifndef FW_DP_PARSE_H
 #define FW_DP_PARSE_H
@@ -23,6 +24,10 @@
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include "fw_shared.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 enum {
 	FW_PARSE_OK = 0,
@@ -39,16 +44,18 @@ enum {
 struct fw_pkt {
 	__u8 saddr[16];		/* network order; IPv4 in [0..3] */
 	__u8 daddr[16];
+	__u32 ifindex;		/* received on (XDP) / sent through (tc) */
 	__u16 sport, dport;	/* host order, valid iff has_ports */
-	__u16 vlan;		/* outermost VLAN id, 0 if untagged */
+	__u16 vlan;		/* outermost VLAN id, valid iff nvlan */
 	__u8 family;		/* 4 or 6 */
 	__u8 proto;		/* L4 protocol / final IPv6 next header */
-	__u8 has_ports;
+	__u8 has_ports;		/* TCP/UDP/UDP-Lite/SCTP header read */
+	__u8 has_tcp;		/* TCP header read: tcp_flags valid */
+	__u8 has_icmp;		/* ICMP/ICMPv6 header read: type/code valid */
 	__u8 frag;
 	__u8 icmp_type, icmp_code;
 	__u8 tcp_flags;
 	__u8 nvlan;
-	__u8 pad[2];
 };
 
 struct fw_vlan_hdr {
@@ -92,6 +99,7 @@ static __always_inline int fw_parse_l4(void *l4, void *end, struct fw_pkt *pkt)
 		pkt->dport = bpf_ntohs(th->dest);
 		pkt->tcp_flags = ((__u8 *)th)[13];
 		pkt->has_ports = 1;
+		pkt->has_tcp = 1;
 	} else if (fw_proto_has_ports(pkt->proto)) {
 		/* UDP, UDP-Lite and SCTP all start with the two ports */
 		__be16 *ports = l4;
@@ -112,6 +120,7 @@ static __always_inline int fw_parse_l4(void *l4, void *end, struct fw_pkt *pkt)
 			return FW_PARSE_MALFORMED;
 		pkt->icmp_type = icmp[0];
 		pkt->icmp_code = icmp[1];
+		pkt->has_icmp = 1;
 	}
 	return FW_PARSE_OK;
 }

@@ -6,116 +6,66 @@
  * and malformed headers at every layer, and a randomized differential test
  * of the kernel's verdict and matched rule against the reference model.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include <sys/mount.h>
-#include <linux/bpf.h>
-#include <linux/pkt_cls.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <cmocka.h>
-#include "fwctl.h"
-#include "../gen.h"
+#include "../harness.h"
 
-static char mnt[64] = "/tmp/fwprog.XXXXXX";
-static char pin[128];
-static struct fw_state st = FW_STATE_INIT;
-static struct bpf_object *xdp_obj;
-static int xdp_fd = -1, tc_fd = -1;
+static struct fw_harness H;
 
 static int setup(void **state)
 {
-	struct bpf_program *prog;
-
-	if (!mkdtemp(mnt) || mount("bpf", mnt, "bpf", 0, "mode=0700")) {
-		fprintf(stderr, "cannot mount bpffs on %s: %s\n", mnt, strerror(errno));
-		return -1;
-	}
-	snprintf(pin, sizeof(pin), "%s/fw", mnt);
-	if (fw_state_open(&st, pin, FW_ST_WRITE | FW_ST_CREATE))
-		return -1;
-	xdp_obj = fw_open_xdp_obj(pin);
-	if (!xdp_obj || bpf_object__load(xdp_obj))
-		return -1;
-	prog = bpf_object__find_program_by_name(xdp_obj, "fw_xdp_ingress");
-	xdp_fd = prog ? bpf_program__fd(prog) : -1;
-	tc_fd = fw_load_tc_prog(pin);
-	return xdp_fd < 0 || tc_fd < 0 ? -1 : 0;
+	return h_setup(&H);
 }
 
 static int teardown(void **state)
 {
-	if (tc_fd >= 0)
-		close(tc_fd);
-	bpf_object__close(xdp_obj);
-	fw_state_unpin(&st);
-	fw_state_close(&st);
-	umount(mnt);
-	rmdir(mnt);
+	h_teardown(&H);
 	return 0;
 }
 
-static int run_prog(int fd, const void *pkt, size_t len)
+static int run_fd(int fd, const void *pkt, size_t len)
 {
-	uint8_t out[512];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
-		    .data_size_in = (uint32_t)len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
-	int ret = bpf_prog_test_run_opts(fd, &opts);
+	int v, ret = h_run(fd, pkt, len, &v);
 
 	if (ret)
 		fail_msg("test run: %s", strerror(-ret));
-	return (int)opts.retval;
+	return v;
 }
 
 static int run_xdp(const void *pkt, size_t len)
 {
-	return run_prog(xdp_fd, pkt, len);
+	return run_fd(H.xdp_fd, pkt, len);
 }
 
 static int run_tc(const void *pkt, size_t len)
 {
-	return run_prog(tc_fd, pkt, len);
+	return run_fd(H.tc_fd, pkt, len);
 }
 
 static void apply_json(const char *json)
 {
-	struct fw_policy pol = { 0 };
-	struct fw_tables t;
-	struct fw_err err = { 0 };
-	char buf[1024];
+	char msg[1024];
 
-	if (fw_policy_parse_buf(json, strlen(json), "t.json", &pol, &err))
-		fail_msg("parse: %s", fw_err_format(&err, buf, sizeof(buf)));
-	if (fw_compile(&pol, &t, &err))
-		fail_msg("compile: %s", fw_err_format(&err, buf, sizeof(buf)));
-	assert_int_equal(fw_apply_tables(&st, &t, &pol, NULL), 0);
-	fw_tables_free(&t);
-	fw_policy_free(&pol);
+	if (h_apply_json(&H, json, msg, sizeof(msg)))
+		fail_msg("%s", msg);
 }
 
 static uint64_t reason_count(unsigned int dir, unsigned int reason)
 {
-	struct fw_counter c;
+	uint64_t c = h_reason_count(&H, dir, reason);
 
-	assert_int_equal(fw_read_counter(st.fd[M_STATS], dir * __FW_R_MAX + reason, &c), 0);
-	return c.packets;
+	assert_true(c != UINT64_MAX);
+	return c;
 }
 
 static uint64_t rule_count(unsigned int dir, int rule)
 {
-	struct fw_counter c;
-	uint32_t gen;
+	uint64_t c = h_rule_count(&H, dir, rule);
 
-	assert_int_equal(fw_read_active_gen(&st, &gen), 0);
-	assert_int_equal(fw_read_counter(st.fd[M_RCNT],
-					 FW_TBL(gen, dir) * FW_NCNT +
-					 (uint32_t)(rule < 0 ? FW_MAX_RULES : rule), &c), 0);
-	return c.packets;
+	assert_true(c != UINT64_MAX);
+	return c;
 }
 
 /* --- packets --------------------------------------------------------------- */
@@ -350,71 +300,18 @@ static void test_fragments_and_options(void **state)
 	assert_int_equal(rule_count(0, 1), 2);
 }
 
-static void differential(uint64_t seed, int policies, int max_rules, int packets)
-{
-	struct rng r = { seed };
-	long cases = 0, mismatches = 0;
-
-	for (int i = 0; i < policies; i++) {
-		struct gen_pool pool;
-		struct fw_policy pol = { 0 };
-		struct fw_err err = { 0 };
-		char *json;
-		uint32_t gen;
-
-		gen_pool_init(&r, &pool);
-		json = gen_policy_json(&r, &pool, 1 + (int)rng_below(&r, (uint32_t)max_rules),
-				       (int)rng_below(&r, 8));
-		apply_json(json);
-		assert_int_equal(fw_policy_parse_buf(json, strlen(json), "t", &pol, &err), 0);
-		assert_int_equal(fw_read_active_gen(&st, &gen), 0);
-
-		for (int k = 0; k < packets; k++) {
-			struct fw_pkt_desc d;
-			struct gen_frame f;
-			unsigned int dir = rng_pct(&r, 75) ? 0 : 1;
-			uint8_t frame[256];
-			size_t len;
-			int want, act, verdict, want_verdict;
-			uint64_t c0;
-
-			gen_packet(&r, &pool, &d, &f);
-			len = gen_frame_build(&d, &f, frame);
-			want = fw_model_match(&pol, dir, &d);
-			act = want < 0 ? pol.dir[dir].default_action
-				       : pol.dir[dir].rules[want].action;
-			c0 = rule_count(dir, want);
-			if (dir == 0) {
-				verdict = run_xdp(frame, len);
-				want_verdict = act == FW_ACT_DROP ? XDP_DROP : XDP_PASS;
-			} else {
-				verdict = run_tc(frame, len);
-				want_verdict = act == FW_ACT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
-			}
-			cases++;
-			if (verdict != want_verdict || rule_count(dir, want) != c0 + 1) {
-				if (mismatches++ < 3) {
-					fprintf(stderr, "mismatch: seed %llu policy %d %s: model rule %d verdict %d, kernel verdict %d\npolicy: %s\npacket: ",
-						(unsigned long long)seed, i, dir ? "egress" : "ingress",
-						want, want_verdict, verdict, json);
-					gen_hex(stderr, frame, len);
-				}
-			}
-		}
-		fw_policy_free(&pol);
-		free(json);
-	}
-	printf("difftest: %ld cases, %ld mismatches\n", cases, mismatches);
-	assert_int_equal(mismatches, 0);
-}
-
 static void test_differential(void **state)
 {
 	const char *s = getenv("FW_DIFF_SEED");
 	uint64_t seed = s ? strtoull(s, NULL, 0) : 42;
 
-	differential(seed, 40, 40, 250);
-	differential(seed + 1, 3, 1500, 500);
+	long mismatches = 0, cases;
+
+	cases = h_differential(&H, seed, 40, 40, 250, &mismatches, stderr);
+	assert_true(cases > 0);
+	cases += h_differential(&H, seed + 1, 3, 1500, 500, &mismatches, stderr);
+	printf("difftest: %ld cases, %ld mismatches\n", cases, mismatches);
+	assert_int_equal(mismatches, 0);
 }
 
 int main(void)

@@ -14,8 +14,8 @@
 #include "sha256.h"
 
 static const char *const config_maps[] = {
-	"fw_gen", "fw_tblcfg", "fw_lpm4", "fw_lpm6", "fw_l4", "fw_cls",
-	"fw_rules", "fw_meta",
+	"fw_gen", "fw_tblcfg", "fw_lpm4", "fw_lpm6", "fw_dtab", "fw_cls",
+	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta",
 };
 
 static int digest(const char *dir, const char *name, uint8_t out[32])

@@ -24,11 +24,13 @@ static void parse_ok(const char *json, struct fw_policy *pol)
 		fail_msg("parse: %s", fw_err_format(&err, buf, sizeof(buf)));
 }
 
-static void compile_ok(const struct fw_policy *pol, struct fw_tables *t)
+static void compile_ok(struct fw_policy *pol, struct fw_tables *t)
 {
 	struct fw_err err = { 0 };
 	char buf[1024];
 
+	if (fw_policy_resolve(pol, gen_resolve, &err))
+		fail_msg("resolve: %s", fw_err_format(&err, buf, sizeof(buf)));
 	if (fw_compile(pol, t, &err))
 		fail_msg("compile: %s", fw_err_format(&err, buf, sizeof(buf)));
 }
@@ -41,6 +43,8 @@ static struct fw_pkt_desc pkt4(const char *src, const char *dst, int proto,
 	inet_pton(AF_INET, src, d.saddr);
 	inet_pton(AF_INET, dst, d.daddr);
 	d.has_ports = sport >= 0;
+	d.later_fragment = sport < 0 && (proto == 6 || proto == 17);
+	d.has_tcp = proto == 6 && sport >= 0;
 	d.sport = (uint16_t)(sport < 0 ? 0 : sport);
 	d.dport = (uint16_t)(dport < 0 ? 0 : dport);
 	return d;
@@ -64,7 +68,7 @@ static void expect(const struct fw_policy *pol, const struct fw_tables *t,
 		   unsigned int dir, const struct fw_pkt_desc *p, int want)
 {
 	assert_int_equal(fw_model_match(pol, dir, p), want);
-	assert_int_equal(fw_tables_match(t, dir, p), want);
+	assert_int_equal(fw_tables_match(t, pol, dir, p), want);
 }
 
 static const char *const fixed_policy =
@@ -135,7 +139,7 @@ static void test_deterministic(void **state)
 	assert_int_equal(a.n_cls, b.n_cls);
 	assert_memory_equal(a.cls, b.cls, a.n_cls * sizeof(*a.cls));
 	for (int d = 0; d < FW_NDIR; d++) {
-		assert_memory_equal(a.dir[d].l4, b.dir[d].l4, sizeof(*a.dir[d].l4));
+		assert_memory_equal(a.dir[d].dt, b.dir[d].dt, sizeof(*a.dir[d].dt));
 		assert_int_equal(a.dir[d].n_lpm, b.dir[d].n_lpm);
 		assert_memory_equal(a.dir[d].lpm, b.dir[d].lpm,
 				    a.dir[d].n_lpm * sizeof(*a.dir[d].lpm));
@@ -202,7 +206,7 @@ static void random_rounds(uint64_t seed, int policies, int rules, int packets)
 
 			gen_packet(&r, &pool, &d, &f);
 			want = fw_model_match(&pol, dir, &d);
-			got = fw_tables_match(&t, dir, &d);
+			got = fw_tables_match(&t, &pol, dir, &d);
 			cases++;
 			if (want != got && mismatches++ < 3) {
 				uint8_t frame[256];

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli.h - what the command files of fwctl (main.c, cmd_*.c) share: global
+ * options, output, and access to the live policy.
+ */
+#ifndef FW_CLI_H
+#define FW_CLI_H
+
+#include <jansson.h>
+#include "fwctl.h"
+
+extern bool opt_json, opt_pretty;
+extern const char *opt_pin_dir;
+extern const char *const fw_reason_names[];	/* enum fw_reason -> name */
+
+/* Print "Error: ..." and a hint for 'fwctl VERB --help'; FW_EXIT_USAGE. */
+int usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int print_policy_error(const struct fw_err *err);
+/* Write doc to stdout (compact, or indented with -p) and release it. */
+void emit_json(json_t *doc);
+json_t *prefixes_json(const struct fw_prefix *p, size_t n);
+/* Open the state for reading; *loaded false when there is none. */
+int open_for_read(struct fw_state *st, bool *loaded);
+/* The active generation's policy, re-parsed from its pinned text. */
+int load_active(const struct fw_state *st, uint32_t *gen,
+		struct fw_meta_info *mi, struct fw_policy *pol);
+/* Index of the set called name in pol, or -1. */
+int find_set(const struct fw_policy *pol, const char *name);
+
+int cmd_set(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+#endif /* FW_CLI_H */
