@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/pkt_sched.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -195,6 +196,29 @@ static int attach_tc(struct fw_state *st, int ifindex, const char *ifname,
 	return 0;
 }
 
+/* Detach our tc filter; remove the clsact qdisc when nothing else uses it. */
+static int detach_tc(int ifindex, const char *ifname)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int err, in, eg;
+
+	tc_hook_opts(ifindex, &hook, &opts);
+	err = bpf_tc_detach(&hook, &opts);
+	if (err)
+		return fw_err(err, "cannot detach tc egress from %s", ifname);
+	in = fw_nl_tc_filter_count(ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
+	eg = fw_nl_tc_filter_count(ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS));
+	if (in == 0 && eg == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		err = bpf_tc_hook_destroy(&hook);
+		if (err && err != -ENOENT)
+			fw_info("%s: cannot remove the empty clsact qdisc: %s", ifname,
+				strerror(-err));
+	}
+	return 0;
+}
+
 int fw_attach(struct fw_state *st, const char *ifname, int mode, bool egress,
 	      struct fw_attachment *a)
 {
@@ -220,6 +244,13 @@ int fw_attach(struct fw_state *st, const char *ifname, int mode, bool egress,
 		if (ret)
 			return ret;
 		fw_info("%s: tc egress attached", ifname);
+	} else if (!egress && a->tc) {
+		ret = detach_tc(ifindex, ifname);
+		if (ret)
+			return ret;
+		a->tc = false;
+		a->tc_prog_id = 0;
+		fw_info("%s: tc egress detached (the policy does not filter egress)", ifname);
 	}
 	return 0;
 }
@@ -245,12 +276,9 @@ int fw_detach(struct fw_state *st, int ifindex, const char *ifname)
 		xdp_multiprog__close(mp);
 	}
 	tc_hook_opts(ifindex, &hook, &opts);
-	if (!bpf_tc_query(&hook, &opts) && prog_is_ours(st, opts.prog_id)) {
-		tc_hook_opts(ifindex, &hook, &opts);
-		err = bpf_tc_detach(&hook, &opts);
-		if (err)
-			ret = fw_err(err, "cannot detach tc egress from %s", ifname);
-	}
+	if (!bpf_tc_query(&hook, &opts) && prog_is_ours(st, opts.prog_id) &&
+	    detach_tc(ifindex, ifname))
+		ret = -EIO;
 	return ret;
 }
 

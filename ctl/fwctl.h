@@ -134,6 +134,8 @@ struct fw_link {
 /* Ifindex of a link by name: > 0, or -ENODEV / -errno. */
 int fw_nl_ifindex(const char *name);
 int fw_nl_link(int ifindex, struct fw_link *out);
+/* Number of tc filters under parent (e.g. clsact egress), or -errno. */
+int fw_nl_tc_filter_count(int ifindex, uint32_t parent);
 /* All links of this network namespace: count, or -errno; *out malloc'd. */
 int fw_nl_links(struct fw_link **out);
 
@@ -152,7 +154,8 @@ struct fw_attachment {
 
 /*
  * Attach XDP (mode FW_MODE_AUTO: native, then skb) and, with 'egress', the
- * tc program. Nothing is done for what is attached already.
+ * tc program; without 'egress', detach the tc program if it is there.
+ * Nothing is done for what is attached already.
  */
 int fw_attach(struct fw_state *st, const char *ifname, int mode, bool egress,
 	      struct fw_attachment *out);

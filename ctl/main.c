@@ -41,6 +41,12 @@ int usage_error(const char *verb, const char *fmt, ...)
 	return FW_EXIT_USAGE;
 }
 
+/* Exit status for a failed fw_state_open (it printed why). */
+static int state_exit(int ret)
+{
+	return ret == -EINVAL ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
+}
+
 static int kerr(int ret)
 {
 	return ret ? FW_EXIT_KERNEL : FW_EXIT_OK;
@@ -60,6 +66,23 @@ static bool wants_help(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return true;
 	return false;
+}
+
+/* Accept -j/--json and -p/--pretty after the verb too; drop them from argv. */
+static int take_output_options(int argc, char **argv, int first)
+{
+	int k = first;
+
+	for (int i = first; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			opt_json = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			opt_pretty = true;
+		else
+			argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	return k;
 }
 
 static void print_verb_help(const struct cmd *c)
@@ -390,7 +413,7 @@ static int cmd_apply(int argc, char **argv)
 
 	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_CREATE);
 	if (ret) {
-		rc = FW_EXIT_KERNEL;
+		rc = state_exit(ret);
 		goto out;
 	}
 	ret = fw_apply_tables(&st, &t, &pol, &gen);
@@ -500,7 +523,7 @@ static int cmd_attach(int argc, char **argv)
 
 	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_CREATE);
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (egress < 0)
 		egress = active_has_egress(&st);
 	ret = fw_attach(&st, ifname, mode, egress, &a);
@@ -538,7 +561,7 @@ static int cmd_detach(int argc, char **argv)
 	if (ret == -ENOENT)
 		return FW_EXIT_OK;	/* nothing loaded: nothing attached */
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (all) {
 		struct fw_attachment *v = NULL;
 		int k = fw_query_all(&st, &v);
@@ -646,7 +669,7 @@ static int cmd_status(int argc, char **argv)
 		return usage_error("status", "status takes no arguments");
 	ret = open_for_read(&st, &loaded);
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (loaded) {
 		ret = load_active(&st, &gen, &mi, &pol);
 		if (ret && ret != -ENOENT)
@@ -762,7 +785,7 @@ static int cmd_show(int argc, char **argv)
 		return usage_error("show", "show takes no arguments");
 	ret = open_for_read(&st, &loaded);
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (!loaded) {
 		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
 		return FW_EXIT_USAGE;
@@ -830,7 +853,7 @@ static int cmd_stats(int argc, char **argv)
 		return usage_error("stats", "stats takes no arguments");
 	ret = open_for_read(&st, &loaded);
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (!loaded) {
 		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
 		return FW_EXIT_USAGE;
@@ -882,7 +905,7 @@ static int cmd_flush(int argc, char **argv)
 	if (ret == -ENOENT)
 		return FW_EXIT_OK;
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	k = fw_query_all(&st, &v);
 	if (k < 0) {
 		fw_err(k, "cannot list interfaces");
@@ -1006,7 +1029,8 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int o;
 
-	while ((o = getopt_long(argc, argv, "+jpvVh", opts, NULL)) != -1) {
+	opterr = 0;		/* errors in our words */
+	while ((o = getopt_long(argc, argv, "+:jpvVh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j': opt_json = true; break;
 		case 'p': opt_pretty = true; break;
@@ -1017,7 +1041,11 @@ int main(int argc, char **argv)
 				 FW_POLICY_VERSION, FW_LAYOUT_VERSION);
 			  return FW_EXIT_OK;
 		case 'h': usage(stdout); return FW_EXIT_OK;
-		default: usage(stderr); return FW_EXIT_USAGE;
+		case ':':
+			return usage_error(NULL, "option \"%s\" needs an argument",
+					   argv[optind - 1]);
+		default:
+			return usage_error(NULL, "unknown option \"%s\"", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -1027,6 +1055,7 @@ int main(int argc, char **argv)
 	c = find_cmd(argv[optind]);
 	if (!c)
 		return usage_error(NULL, "unknown command \"%s\"", argv[optind]);
+	argc = take_output_options(argc, argv, optind + 1);
 	if (wants_help(argc - optind, argv + optind)) {
 		print_verb_help(c);
 		return FW_EXIT_OK;

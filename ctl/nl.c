@@ -12,6 +12,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/pkt_sched.h>
 #include "fwctl.h"
 
 struct links {
@@ -132,6 +133,63 @@ static int getlink(int ifindex, const char *name, struct links *ls)
 			break;
 	}
 	ret = 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWTFILTER)
+		(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+int fw_nl_tc_filter_count(int ifindex, uint32_t parent)
+{
+	static char buf[16384];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+	unsigned int seq, portid;
+	int ret, count = 0;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETTFILTER;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = parent;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, count_cb, &count);
+		if (ret < 0) {
+			ret = errno ? -errno : -EIO;
+			goto out;
+		}
+		if (ret == MNL_CB_STOP)
+			break;
+	}
+	ret = count;
 out:
 	mnl_socket_close(nl);
 	return ret;

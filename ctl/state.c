@@ -63,14 +63,17 @@ static int ensure_bpffs(const char *pin_dir)
 
 	snprintf(parent, sizeof(parent), "%s", pin_dir);
 	slash = strrchr(parent, '/');
-	if (!slash || slash == parent)
-		return fw_err(-EINVAL, "pin directory \"%s\" must be inside a BPF filesystem", pin_dir);
+	if (!slash || slash == parent) {
+		fw_err(0, "pin directory \"%s\" must be inside a BPF filesystem", pin_dir);
+		return -EINVAL;
+	}
 	*slash = '\0';
 	if (on_bpffs(parent))
 		goto libxdp;
-	if (strcmp(parent, "/sys/fs/bpf"))
-		return fw_err(-EINVAL, "%s is not a BPF filesystem (mount -t bpf bpf %s)",
-			      parent, parent);
+	if (strcmp(parent, "/sys/fs/bpf")) {
+		fw_err(0, "%s is not a BPF filesystem (mount -t bpf bpf %s)", parent, parent);
+		return -EINVAL;
+	}
 	if (mount("bpf", parent, "bpf", 0, "mode=0700"))
 		return fw_err(-errno, "cannot mount bpffs on %s", parent);
 	fw_info("mounted bpffs on %s", parent);
@@ -126,7 +129,9 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, int flags)
 	} else if (!on_bpffs("/sys/fs/bpf") && !strncmp(pin_dir, "/sys/fs/bpf/", 12)) {
 		return -ENOENT;		/* nothing mounted: nothing set up */
 	} else {
-		ensure_bpffs(pin_dir);
+		ret = ensure_bpffs(pin_dir);	/* says why it is no bpffs */
+		if (ret)
+			return ret;
 	}
 
 	st->lock_fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -44,11 +44,14 @@ static int digest(const char *dir, const char *name, uint8_t out[32])
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		if (bpf_map_lookup_elem(fd, next, val))
 			goto out;
-		if (n + rec > cap) {
+		while (n + rec > cap) {
+			uint8_t *nb;
+
 			cap = cap ? cap * 2 : 1 << 20;
-			buf = realloc(buf, cap);
-			if (!buf)
+			nb = realloc(buf, cap);
+			if (!nb)
 				goto out;
+			buf = nb;
 		}
 		memcpy(buf + n, next, info.key_size);
 		memcpy(buf + n + info.key_size, val, info.value_size);
