@@ -99,6 +99,14 @@ int print_policy_error(const struct fw_err *err)
 	return FW_EXIT_USAGE;
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static const char *time_str(uint64_t ns, char *buf, size_t size)
 {
 	time_t t = (time_t)(ns / 1000000000ull);
@@ -377,6 +385,7 @@ static int cmd_apply(int argc, char **argv)
 	struct fw_tables t = { 0 };
 	struct fw_err err = { 0 };
 	uint32_t gen = 0;
+	double t0, apply_ms = 0;
 	int ret, rc = FW_EXIT_OK;
 
 	if (argc != 2)
@@ -416,11 +425,13 @@ static int cmd_apply(int argc, char **argv)
 		rc = state_exit(ret);
 		goto out;
 	}
+	t0 = mono_ms();
 	ret = fw_apply_tables(&st, &t, &pol, &gen);
 	if (ret) {
 		rc = FW_EXIT_KERNEL;
 		goto out;
 	}
+	apply_ms = mono_ms() - t0;
 	att = calloc(pol.n_ifaces + 1, sizeof(*att));
 	if (!att) {
 		rc = FW_EXIT_KERNEL;
@@ -437,17 +448,34 @@ static int cmd_apply(int argc, char **argv)
 
 		for (size_t i = 0; i < pol.n_ifaces; i++)
 			json_array_append_new(ifs, attachment_json(&att[i]));
-		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:i,s:o}", "version", 1,
+		json_t *sets = json_array();
+
+		for (size_t i = 0; i < pol.n_sets; i++)
+			json_array_append_new(sets, json_pack("{s:s,s:I}", "name", pol.sets[i].name,
+					"elements", (json_int_t)pol.sets[i].n_elems));
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:i,s:o,s:f,s:o}", "version", 1,
 				    "file", argv[1], "applied", rc == FW_EXIT_OK,
 				    "generation", (int)gen,
 				    "ingress_rules", (int)pol.dir[0].n_rules,
 				    "egress_rules", (int)pol.dir[1].n_rules,
-				    "interfaces", ifs));
+				    "sets", sets, "apply_ms", apply_ms, "interfaces", ifs));
 	} else {
 		printf("applied %s: %zu ingress rules (default %s), %zu egress rules (default %s), generation %u\n",
 		       argv[1], pol.dir[0].n_rules,
 		       fw_action_name(pol.dir[0].default_action), pol.dir[1].n_rules,
 		       fw_action_name(pol.dir[1].default_action), gen);
+		if (pol.n_sets) {
+			size_t total = 0;
+
+			printf("  sets:");
+			for (size_t i = 0; i < pol.n_sets; i++) {
+				printf("%s %s (%zu)", i ? "," : "", pol.sets[i].name,
+				       pol.sets[i].n_elems);
+				total += pol.sets[i].n_elems;
+			}
+			printf(": %zu elements loaded\n", total);
+		}
+		printf("  applied in %.0f ms\n", apply_ms);
 		for (size_t i = 0; i < pol.n_ifaces; i++)
 			if (att[i].xdp || att[i].tc)
 				attachment_text(&att[i]);

@@ -61,8 +61,9 @@ struct fw_tcp_flags {
  *  - vlan: the frame has a VLAN tag and the outermost VLAN id is listed;
  *  - iface: the packet is on one of the interfaces (ingress: received on;
  *    egress: sent through).
- * A field the packet does not have (ports, TCP/ICMP header, VLAN tag)
- * matches neither a positive nor a negated matcher.
+ * A rule with a matcher on a field the packet does not have (ports,
+ * TCP/ICMP header, VLAN tag) does not match it, negated or not (nft's
+ * 'vlan id != 10' needs a VLAN header too).
  */
 struct fw_match {
 	bool has_src, has_dst, has_proto, has_sport, has_dport;

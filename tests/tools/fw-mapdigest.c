@@ -6,6 +6,7 @@
  * Without MAP names: every configuration map (not the counters).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +19,46 @@ static const char *const config_maps[] = {
 	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta",
 };
 
+static int digest_fd(int fd, const char *name, uint8_t out[32]);
+
 static int digest(const char *dir, const char *name, uint8_t out[32])
 {
-	struct bpf_map_info info = { 0 };
-	uint32_t len = sizeof(info);
 	char path[4096];
-	uint8_t *key = NULL, *next = NULL, *val = NULL, *buf = NULL;
-	size_t n = 0, cap = 0, rec;
-	void *prev = NULL;
-	int fd, ret = -1;
+	int fd, ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = bpf_obj_get(path);
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
+	if (fd < 0) {
 		fprintf(stderr, "fw-mapdigest: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	ret = digest_fd(fd, name, out);
+	close(fd);
+	return ret;
+}
+
+/*
+ * Every key and value of one map; for a map of maps, each slot's inner
+ * map's digest stands for its value (empty slots are skipped).
+ */
+static int digest_fd(int fd, const char *name, uint8_t out[32])
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	uint8_t *key = NULL, *next = NULL, *val = NULL, *buf = NULL;
+	size_t n = 0, cap = 0, rec;
+	void *prev = NULL;
+	bool of_maps;
+	int ret = -1;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		fprintf(stderr, "fw-mapdigest: %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	of_maps = info.type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+		  info.type == BPF_MAP_TYPE_HASH_OF_MAPS;
+	if (of_maps)
+		info.value_size = 32;	/* the inner map's digest */
 	rec = info.key_size + info.value_size;
 	key = malloc(info.key_size);
 	next = malloc(info.key_size);
@@ -42,8 +67,27 @@ static int digest(const char *dir, const char *name, uint8_t out[32])
 		goto out;
 	/* keys come in the map's own order: sorted for arrays, stable for LPM */
 	while (!bpf_map_get_next_key(fd, prev, next)) {
-		if (bpf_map_lookup_elem(fd, next, val))
+		if (of_maps) {
+			uint32_t id;
+			int ifd;
+
+			if (bpf_map_lookup_elem(fd, next, &id)) {
+				if (errno != ENOENT)
+					goto out;
+				memcpy(key, next, info.key_size);	/* empty slot */
+				prev = key;
+				continue;
+			}
+			ifd = bpf_map_get_fd_by_id(id);
+			if (ifd < 0 || digest_fd(ifd, name, val)) {
+				if (ifd >= 0)
+					close(ifd);
+				goto out;
+			}
+			close(ifd);
+		} else if (bpf_map_lookup_elem(fd, next, val)) {
 			goto out;
+		}
 		while (n + rec > cap) {
 			uint8_t *nb;
 
@@ -66,7 +110,6 @@ out:
 	free(next);
 	free(val);
 	free(buf);
-	close(fd);
 	return ret;
 }
 
