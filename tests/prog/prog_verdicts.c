@@ -300,6 +300,42 @@ static void test_fragments_and_options(void **state)
 	assert_int_equal(rule_count(0, 1), 2);
 }
 
+/* The policy's "malformed" and "fragments" settings decide before the rules. */
+static void test_malformed_and_fragment_modes(void **state)
+{
+	struct fw_pkt_desc d = { .family = 4, .proto = 17, .later_fragment = true };
+	struct gen_frame f = { .later_fragment = 1, .frag_units = 1 };
+	uint8_t b[256], t[256];
+	size_t len;
+	uint64_t c;
+
+	inet_pton(AF_INET, "198.18.0.1", d.saddr);
+	inet_pton(AF_INET, "198.18.0.2", d.daddr);
+	len = gen_frame_build(&d, &f, b);
+	memcpy(t, b, 20);			/* IPv4 cut short: malformed */
+
+	apply_json("{\"version\":1,\"default\":\"drop\",\"malformed\":\"pass\",\"fragments\":\"pass\"}");
+	c = reason_count(0, FW_R_MALFORMED_PASS);
+	assert_int_equal(run_xdp(t, 20), XDP_PASS);
+	assert_int_equal(reason_count(0, FW_R_MALFORMED_PASS), c + 1);
+	c = reason_count(0, FW_R_FRAGMENT_PASS);
+	assert_int_equal(run_xdp(b, len), XDP_PASS);
+	assert_int_equal(reason_count(0, FW_R_FRAGMENT_PASS), c + 1);
+	assert_int_equal(rule_count(0, -1), 0);	/* the default never saw them */
+
+	apply_json("{\"version\":1,\"default\":\"pass\",\"fragments\":\"drop\","
+		   "\"egress\":{\"default\":\"pass\"}}");
+	c = reason_count(0, FW_R_FRAGMENT_DROP);
+	assert_int_equal(run_xdp(b, len), XDP_DROP);
+	assert_int_equal(reason_count(0, FW_R_FRAGMENT_DROP), c + 1);
+	c = reason_count(1, FW_R_FRAGMENT_DROP);
+	assert_int_equal(run_tc(b, len), TC_ACT_SHOT);		/* both directions */
+	assert_int_equal(reason_count(1, FW_R_FRAGMENT_DROP), c + 1);
+	c = reason_count(0, FW_R_MALFORMED);
+	assert_int_equal(run_xdp(t, 20), XDP_DROP);		/* default: drop */
+	assert_int_equal(reason_count(0, FW_R_MALFORMED), c + 1);
+}
+
 static void test_differential(void **state)
 {
 	const char *s = getenv("FW_DIFF_SEED");
@@ -323,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_non_ip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_fragments_and_options),
+		cmocka_unit_test(test_malformed_and_fragment_modes),
 		cmocka_unit_test(test_differential),
 	};
 
