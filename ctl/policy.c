@@ -44,8 +44,9 @@ static const char *const mode_names[] = {
 	[FW_MODE_AUTO] = "auto",
 	[FW_MODE_NATIVE] = "native",
 	[FW_MODE_SKB] = "skb",
+	[FW_MODE_HW] = "hw",
 };
-_Static_assert(ARRAY_SIZE(mode_names) == FW_MODE_SKB + 1,
+_Static_assert(ARRAY_SIZE(mode_names) == FW_MODE_HW + 1,
 	       "one name per enum fw_mode");
 
 static const struct {
@@ -1466,6 +1467,27 @@ static const char *bad_iface_name(const char *name, size_t len)
 	return NULL;
 }
 
+/* The fnmatch(3) characters that make an "interfaces" entry a pattern. */
+#define FW_GLOB_CHARS	"*?["
+
+/* A pattern of "interfaces": NULL, or why it is not a usable one. */
+static const char *bad_iface_pattern(const char *name)
+{
+	for (const char *s = strchr(name, '['); s; s = strchr(s + 1, '[')) {
+		const char *e = s + 1;
+
+		if (*e == '!' || *e == '^')
+			e++;
+		if (*e == ']')
+			e++;		/* "[]...]" holds a literal ']' */
+		e = strchr(e, ']');
+		if (!e)
+			return "has a \"[\" without its \"]\" (a pattern: * ? [...] as in fnmatch(3))";
+		s = e;
+	}
+	return NULL;
+}
+
 /* One name of "interface"; seen: name -> path, for duplicates. */
 static int parse_match_iface1(struct pctx *c, json_t *v, const char *path,
 			      json_t *seen, char *out)
@@ -1480,6 +1502,9 @@ static int parse_match_iface1(struct pctx *c, json_t *v, const char *path,
 	why = bad_iface_name(name, json_string_length(v));
 	if (why)
 		return perr(c, path, "%s %s", quote(q, sizeof(q), name), why);
+	if (strpbrk(name, FW_GLOB_CHARS))
+		return perr(c, path, "%s: patterns (* ? [...]) are allowed in \"interfaces\", not in rules",
+			    quote(q, sizeof(q), name));
 	first = json_object_get(seen, name);
 	if (first)
 		return perr(c, path, "duplicate interface %s (first at %s)",
@@ -1788,8 +1813,11 @@ static int parse_iface_name(struct pctx *c, json_t *v, const char *path,
 	name = json_string_value(v);
 	len = json_string_length(v);
 	why = bad_iface_name(name, len);
+	if (!why && strpbrk(name, FW_GLOB_CHARS))
+		why = bad_iface_pattern(name);
 	if (why)
 		return perr(c, path, "%s %s", quote(q, sizeof(q), name), why);
+	ifc->pattern = strpbrk(name, FW_GLOB_CHARS) != NULL;
 	first = json_object_get(seen, name);
 	if (first)
 		return perr(c, path, "duplicate interface %s (first at %s)",
@@ -1840,7 +1868,7 @@ static int parse_iface(struct pctx *c, json_t *v, const char *path,
 			return 0;
 		}
 	}
-	return perr(c, kpath, "%s is not a mode (auto, native, skb)",
+	return perr(c, kpath, "%s is not a mode (auto, native, skb, hw)",
 		    quote(q, sizeof(q), json_string_value(mode)));
 }
 

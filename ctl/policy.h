@@ -19,11 +19,12 @@
 #define FW_COMMENT_MAX		256
 #define FW_POLICY_MAX_BYTES	(FW_META_SIZE - sizeof(struct fw_meta))
 
-/* Attach modes; "auto" tries native then skb. */
+/* Attach modes; "auto" tries native then skb; "hw" offloads to the NIC. */
 enum fw_mode {
 	FW_MODE_AUTO = 0,
 	FW_MODE_NATIVE,
 	FW_MODE_SKB,
+	FW_MODE_HW,
 };
 
 struct fw_prefix {
@@ -116,7 +117,8 @@ struct fw_ruleset {
 };
 
 struct fw_iface {
-	char name[IF_NAMESIZE];
+	char name[IF_NAMESIZE];	/* a name, or an fnmatch(3) pattern */
+	bool pattern;		/* name has * ? or [...]: may match 0..n links */
 	uint8_t mode;		/* enum fw_mode */
 	char path[32];		/* "interfaces[1]" */
 };

@@ -1018,7 +1018,7 @@ static const struct err_case iface_cases[] = {
 	  "  \"interfaces\": [\"eth0\", \"eth1\", {\"name\": \"eth2\", \"mode\": \"xdp\"}],\n"
 	  "  \"default\": \"pass\"\n"
 	  "}\n",
-	  "policy.json:3:59: interfaces[2].mode: \"xdp\" is not a mode (auto, native, skb)" },
+	  "policy.json:3:59: interfaces[2].mode: \"xdp\" is not a mode (auto, native, skb, hw)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"interfaces\": [{\"name\": \"eth2\", \"mode\": 1}],\n"
@@ -2112,6 +2112,57 @@ static void test_port_errors(void **state)
 static void test_iface_errors(void **state)
 {
 	run_cases(iface_cases, ARRAY_SIZE(iface_cases));
+}
+
+/* Patterns (fnmatch) in "interfaces", never in rules; mode "hw". */
+static const struct err_case pattern_cases[] = {
+	{ "{\n"
+	  "  \"version\": 1,\n"
+	  "  \"interfaces\": [\"eth*\", \"veth[0-9\"],\n"
+	  "  \"default\": \"pass\"\n"
+	  "}\n",
+	  "policy.json:3:26: interfaces[1]: \"veth[0-9\" has a \"[\" without its \"]\" (a pattern: * ? [...] as in fnmatch(3))" },
+	{ "{\n"
+	  "  \"version\": 1,\n"
+	  "  \"interfaces\": [{\"name\": \"e[]\"}],\n"
+	  "  \"default\": \"pass\"\n"
+	  "}\n",
+	  "policy.json:3:27: interfaces[0].name: \"e[]\" has a \"[\" without its \"]\" (a pattern: * ? [...] as in fnmatch(3))" },
+	{ "{\n"
+	  "  \"version\": 1,\n"
+	  "  \"interfaces\": [\"eth*\"],\n"
+	  "  \"default\": \"pass\",\n"
+	  "  \"rules\": [{\"action\": \"pass\", \"interface\": [\"eth0\", \"eth?\"]}]\n"
+	  "}\n",
+	  "policy.json:5:54: rules[0].interface[1]: \"eth?\": patterns (* ? [...]) are allowed in \"interfaces\", not in rules" },
+	{ "{\n"
+	  "  \"version\": 1,\n"
+	  "  \"interfaces\": [\"eth*\", {\"name\": \"eth*\", \"mode\": \"hw\"}],\n"
+	  "  \"default\": \"pass\"\n"
+	  "}\n",
+	  "policy.json:3:35: interfaces[1].name: duplicate interface \"eth*\" (first at interfaces[0])" },
+};
+
+static void test_iface_patterns(void **state)
+{
+	static const char json[] =
+		"{\"version\": 1, \"default\": \"pass\", \"interfaces\": [\"eth0\",\n"
+		" \"veth*\", {\"name\": \"en[!o]?\", \"mode\": \"skb\"},\n"
+		" {\"name\": \"nic[]x]\", \"mode\": \"hw\"}, \"a]b\"]}";
+	struct fw_policy pol;
+
+	parse_ok(json, &pol);
+	assert_int_equal(pol.n_ifaces, 5);
+	assert_false(pol.ifaces[0].pattern);
+	assert_true(pol.ifaces[1].pattern);
+	assert_string_equal(pol.ifaces[1].name, "veth*");
+	assert_true(pol.ifaces[2].pattern);
+	assert_int_equal(pol.ifaces[2].mode, FW_MODE_SKB);
+	assert_true(pol.ifaces[3].pattern);
+	assert_int_equal(pol.ifaces[3].mode, FW_MODE_HW);
+	assert_false(pol.ifaces[4].pattern);	/* a lone ']' is no pattern */
+	fw_policy_free(&pol);
+	run_cases(pattern_cases, ARRAY_SIZE(pattern_cases));
 }
 
 /* --- syntax: jansson's message and position ------------------------------- */
@@ -3347,7 +3398,8 @@ static void test_names(void **state)
 	assert_string_equal(fw_mode_name(FW_MODE_AUTO), "auto");
 	assert_string_equal(fw_mode_name(FW_MODE_NATIVE), "native");
 	assert_string_equal(fw_mode_name(FW_MODE_SKB), "skb");
-	assert_null(fw_mode_name(3));
+	assert_string_equal(fw_mode_name(FW_MODE_HW), "hw");
+	assert_null(fw_mode_name(4));
 	for (i = 0; i < ARRAY_SIZE(protos); i++)
 		assert_string_equal(fw_proto_name(protos[i].num),
 				    protos[i].name);
@@ -3384,6 +3436,7 @@ int main(void)
 		cmocka_unit_test(test_proto_errors),
 		cmocka_unit_test(test_port_errors),
 		cmocka_unit_test(test_iface_errors),
+		cmocka_unit_test(test_iface_patterns),
 		cmocka_unit_test(test_top2_errors),
 		cmocka_unit_test(test_set_errors),
 		cmocka_unit_test(test_ref_errors),
