@@ -166,4 +166,26 @@ int fw_query(const struct fw_state *st, int ifindex, const char *ifname,
 /* All our attachments in this netns: count, or -errno; *out malloc'd. */
 int fw_query_all(const struct fw_state *st, struct fw_attachment **out);
 
+/* --- interfaces a policy selects; last known-good (targets.c) -------------- */
+
+struct fw_target {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	int entry;		/* index in pol->ifaces */
+};
+
+/*
+ * The entry of pol->ifaces that selects ifname, or -1: a plain name wins
+ * over the patterns, then the first pattern (fnmatch) that matches.
+ */
+int fw_iface_entry(const struct fw_policy *pol, const char *ifname);
+/* The existing links pol selects: count, or -errno; *out malloc'd. */
+int fw_policy_targets(const struct fw_policy *pol, struct fw_target **out);
+/*
+ * Save pol (as applied) to path, atomically, for the next boot: the file's
+ * own bytes, or, when sets are read from files, a copy whose "file" keys
+ * point at copies of the sets beside path (PATH-BASE.set.NAME.txt).
+ */
+int fw_save_last_good(const struct fw_policy *pol, const char *path);
+
 #endif /* FW_FWCTL_H */

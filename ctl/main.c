@@ -326,12 +326,20 @@ static int cmd_validate(int argc, char **argv)
 		return print_policy_error(&err);
 	}
 	if (opt_json) {
-		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:I,s:I}", "version", 1,
+		json_t *ifs = json_array();
+
+		for (size_t i = 0; i < pol.n_ifaces; i++)
+			json_array_append_new(ifs, json_pack("{s:s,s:s,s:b}",
+				"name", pol.ifaces[i].name,
+				"mode", fw_mode_name(pol.ifaces[i].mode),
+				"pattern", pol.ifaces[i].pattern));
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:I,s:I,s:o}", "version", 1,
 				    "file", argv[1], "valid", 1,
 				    "ingress_rules", (int)pol.dir[0].n_rules,
 				    "egress_rules", (int)pol.dir[1].n_rules,
 				    "classes", (json_int_t)t.n_cls,
-				    "prefixes", (json_int_t)(t.dir[0].n_lpm + t.dir[1].n_lpm)));
+				    "prefixes", (json_int_t)(t.dir[0].n_lpm + t.dir[1].n_lpm),
+				    "interfaces", ifs));
 	} else {
 		printf("%s: valid: %zu ingress rules, %zu egress rules, %zu classes, %zu prefixes\n",
 		       argv[1], pol.dir[0].n_rules, pol.dir[1].n_rules, t.n_cls,
@@ -382,15 +390,32 @@ static int cmd_apply(int argc, char **argv)
 	struct fw_state st = FW_STATE_INIT;
 	struct fw_policy pol = { 0 };
 	struct fw_attachment *att = NULL;
+	struct fw_target *tg = NULL;
 	struct fw_tables t = { 0 };
 	struct fw_err err = { 0 };
+	const char *file = NULL, *last_good = NULL;
+	bool missing_ok = false;
 	uint32_t gen = 0;
 	double t0, apply_ms = 0;
-	int ret, rc = FW_EXIT_OK;
+	int ret, ntg = 0, rc = FW_EXIT_OK;
 
-	if (argc != 2)
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--missing-ok"))
+			missing_ok = true;
+		else if (!strcmp(argv[i], "--last-good") && i + 1 < argc)
+			last_good = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("apply", !strcmp(argv[i], "--last-good") ?
+					   "--last-good needs a FILE" : "unknown option \"%s\"",
+					   argv[i]);
+		else if (!file)
+			file = argv[i];
+		else
+			return usage_error("apply", "apply takes one FILE");
+	}
+	if (!file)
 		return usage_error("apply", "apply takes one FILE");
-	ret = fw_policy_parse_file(argv[1], &pol, &err);
+	ret = fw_policy_parse_file(file, &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
 	ret = fw_policy_resolve(&pol, fw_nl_ifindex, &err);
@@ -404,9 +429,16 @@ static int cmd_apply(int argc, char **argv)
 				    : print_policy_error(&err);
 		goto out;
 	}
-	/* every interface must exist before anything changes */
+	/* every named interface must exist before anything changes (patterns may match none) */
 	for (size_t i = 0; i < pol.n_ifaces; i++) {
+		if (pol.ifaces[i].pattern)
+			continue;
 		ret = fw_nl_ifindex(pol.ifaces[i].name);
+		if (ret == -ENODEV && missing_ok) {
+			fprintf(stderr, "fwctl: %s does not exist (yet): not attached\n",
+				pol.ifaces[i].name);
+			continue;
+		}
 		if (ret == -ENODEV) {
 			fw_policy_error_at(&pol, pol.ifaces[i].path, &err,
 					   "no such device \"%s\"", pol.ifaces[i].name);
@@ -432,21 +464,33 @@ static int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	apply_ms = mono_ms() - t0;
-	att = calloc(pol.n_ifaces + 1, sizeof(*att));
+	ntg = fw_policy_targets(&pol, &tg);
+	if (ntg < 0) {
+		fw_err(ntg, "cannot list interfaces");
+		rc = FW_EXIT_KERNEL;
+		ntg = 0;
+	}
+	att = calloc((size_t)ntg + 1, sizeof(*att));
 	if (!att) {
 		rc = FW_EXIT_KERNEL;
 		goto out;
 	}
-	for (size_t i = 0; i < pol.n_ifaces; i++) {
-		ret = fw_attach(&st, pol.ifaces[i].name, pol.ifaces[i].mode,
+	for (int i = 0; i < ntg; i++) {
+		ret = fw_attach(&st, tg[i].name, pol.ifaces[tg[i].entry].mode,
 				pol.has_egress, &att[i]);
 		if (ret)
 			rc = FW_EXIT_KERNEL;
 	}
+	if (last_good && rc == FW_EXIT_OK) {
+		ret = fw_save_last_good(&pol, last_good);
+		if (ret)
+			rc = (fw_err(ret, "cannot save %s as the last known-good policy", last_good),
+			      FW_EXIT_KERNEL);
+	}
 	if (opt_json) {
 		json_t *ifs = json_array();
 
-		for (size_t i = 0; i < pol.n_ifaces; i++)
+		for (int i = 0; i < ntg; i++)
 			json_array_append_new(ifs, attachment_json(&att[i]));
 		json_t *sets = json_array();
 
@@ -454,14 +498,14 @@ static int cmd_apply(int argc, char **argv)
 			json_array_append_new(sets, json_pack("{s:s,s:I}", "name", pol.sets[i].name,
 					"elements", (json_int_t)pol.sets[i].n_elems));
 		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:i,s:i,s:o,s:f,s:o}", "version", 1,
-				    "file", argv[1], "applied", rc == FW_EXIT_OK,
+				    "file", file, "applied", rc == FW_EXIT_OK,
 				    "generation", (int)gen,
 				    "ingress_rules", (int)pol.dir[0].n_rules,
 				    "egress_rules", (int)pol.dir[1].n_rules,
 				    "sets", sets, "apply_ms", apply_ms, "interfaces", ifs));
 	} else {
 		printf("applied %s: %zu ingress rules (default %s), %zu egress rules (default %s), generation %u\n",
-		       argv[1], pol.dir[0].n_rules,
+		       file, pol.dir[0].n_rules,
 		       fw_action_name(pol.dir[0].default_action), pol.dir[1].n_rules,
 		       fw_action_name(pol.dir[1].default_action), gen);
 		if (pol.n_sets) {
@@ -476,12 +520,13 @@ static int cmd_apply(int argc, char **argv)
 			printf(": %zu elements loaded\n", total);
 		}
 		printf("  applied in %.0f ms\n", apply_ms);
-		for (size_t i = 0; i < pol.n_ifaces; i++)
+		for (int i = 0; i < ntg; i++)
 			if (att[i].xdp || att[i].tc)
 				attachment_text(&att[i]);
 	}
 out:
 	free(att);
+	free(tg);
 	fw_state_close(&st);
 	fw_tables_free(&t);
 	fw_policy_free(&pol);
@@ -965,11 +1010,13 @@ static const struct cmd cmds[] = {
 	{ "validate", cmd_validate, "FILE",
 	  "Parse and compile a policy without touching the kernel. Errors name\n"
 	  "FILE:LINE:COLUMN and the JSON path; exit status 1." },
-	{ "apply", cmd_apply, "FILE",
+	{ "apply", cmd_apply, "FILE [--missing-ok] [--last-good FILE]",
 	  "Compile FILE, write it into the standby generation, switch to it\n"
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
-	  "egress when the policy has an \"egress\" section). A bad policy or an\n"
-	  "unknown interface changes nothing." },
+	  "egress when the policy has an \"egress\" section), patterns to every\n"
+	  "existing match. A bad policy or an unknown interface changes nothing;\n"
+	  "--missing-ok skips named interfaces that do not exist (yet).\n"
+	  "--last-good saves the policy to FILE after a successful apply." },
 	{ "attach", cmd_attach, "IFACE [--mode auto|native|skb] [--egress|--no-egress]",
 	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
 	  "then skb. The tc egress program is attached when the active policy\n"
