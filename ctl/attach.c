@@ -7,6 +7,7 @@
  * the kernel, not a record of ours, is the truth about attachments.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -171,6 +172,30 @@ out:
 	return ret;
 }
 
+/*
+ * The tc program, loaded once per process and kept while it uses this pin
+ * dir's maps: the daemon attaches to link after link, and each load costs
+ * a verification.
+ */
+static int tc_prog_get(const struct fw_state *st)
+{
+	static int cached = -1;
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	int fd;
+
+	if (cached >= 0 && !bpf_obj_get_info_by_fd(cached, &info, &len) &&
+	    prog_is_ours(st, info.id))
+		return dup(cached);
+	if (cached >= 0)
+		close(cached);
+	cached = -1;
+	fd = fw_load_tc_prog(st->pin_dir);
+	if (fd >= 0)
+		cached = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	return fd;
+}
+
 static int attach_tc(struct fw_state *st, int ifindex, const char *ifname,
 		     struct fw_attachment *a)
 {
@@ -182,7 +207,7 @@ static int attach_tc(struct fw_state *st, int ifindex, const char *ifname,
 	ret = bpf_tc_hook_create(&hook);
 	if (ret && ret != -EEXIST)
 		return fw_err(ret, "cannot create the clsact qdisc on %s", ifname);
-	fd = fw_load_tc_prog(st->pin_dir);
+	fd = tc_prog_get(st);
 	if (fd < 0)
 		return fd;
 	opts.prog_fd = fd;

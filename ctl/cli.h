@@ -30,5 +30,9 @@ int find_set(const struct fw_policy *pol, const char *name);
 
 int cmd_set(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
+/* The daemon of this pin dir, from its state file: an object with
+ * "running" (false: stale state, the daemon died), or JSON null. */
+json_t *daemon_status_json(const char *pin_dir);
 
 #endif /* FW_CLI_H */

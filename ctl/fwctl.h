@@ -30,11 +30,15 @@ enum {
 #define FW_TC_PRIO	1
 
 extern int fw_verbose;
+/* Prefix every message with an ISO 8601 UTC time (fwctl daemon's log). */
+extern bool fw_log_timestamps;
 
 void fw_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fw_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "Error: <msg>[: strerror(-err)]" and return err. */
 int fw_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line on stderr, always, time-stamped when fw_log_timestamps. */
+void fw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Route libbpf/libxdp messages: warnings at -v, debug at -vv. */
 void fw_setup_lib_logging(void);
 
@@ -128,6 +132,7 @@ struct fw_link {
 	char kind[32];		/* IFLA_INFO_KIND, "" if none */
 	uint8_t xdp_attached;	/* XDP_ATTACHED_* */
 	uint32_t xdp_prog_id;	/* the single or main program, 0 if none */
+	uint32_t xdp_hw_prog_id;	/* the offloaded program, 0 if none */
 	bool up;
 };
 
@@ -138,6 +143,19 @@ int fw_nl_link(int ifindex, struct fw_link *out);
 int fw_nl_tc_filter_count(int ifindex, uint32_t parent);
 /* All links of this network namespace: count, or -errno; *out malloc'd. */
 int fw_nl_links(struct fw_link **out);
+
+/*
+ * Link events (RTMGRP_LINK) on a non-blocking socket with a receive buffer
+ * of rcvbuf bytes. fw_nl_monitor_read calls cb for every RTM_NEWLINK (new
+ * true) and RTM_DELLINK queued, until none is left: 0, or -ENOBUFS when
+ * the kernel dropped events (the caller must resync), or -errno.
+ */
+struct fw_nl_mon;
+typedef int (*fw_nl_link_cb)(bool new, const struct fw_link *l, void *data);
+int fw_nl_monitor_open(struct fw_nl_mon **out, int rcvbuf);
+int fw_nl_monitor_fd(const struct fw_nl_mon *m);
+int fw_nl_monitor_read(struct fw_nl_mon *m, fw_nl_link_cb cb, void *data);
+void fw_nl_monitor_close(struct fw_nl_mon *m);
 
 /* --- attachments (attach.c) ------------------------------------------------ */
 

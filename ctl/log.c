@@ -1,20 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * log.c - fwctl's messages: "Error: ..." on stderr, info at -v, debug and
- * libbpf/libxdp chatter at -v / -vv. stdout carries only data.
+ * libbpf/libxdp chatter at -v / -vv. stdout carries only data. The daemon
+ * time-stamps every line (fw_log_timestamps) and logs its actions (fw_log).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "fwctl.h"
 
 int fw_verbose;
+bool fw_log_timestamps;
+
+static void stamp(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[32];
+
+	if (!fw_log_timestamps)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	fputs(buf, stderr);
+}
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	stamp();
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -42,10 +60,20 @@ void fw_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+void fw_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
 int fw_err(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	stamp();
 	fputs("Error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -727,6 +727,35 @@ int load_active(const struct fw_state *st, uint32_t *gen,
 	return 0;
 }
 
+/* "daemon    pid 123 since ..., policy FILE" (see daemon_status_json) */
+static void daemon_text(json_t *d)
+{
+	json_t *lr = json_object_get(d, "last_reload");
+
+	if (!json_is_object(d)) {
+		printf("daemon    not running\n");
+		return;
+	}
+	if (!json_is_true(json_object_get(d, "running"))) {
+		printf("daemon    not running (stale state of pid %lld: %s)\n",
+		       (long long)json_integer_value(json_object_get(d, "pid")),
+		       json_string_value(json_object_get(d, "state_file")));
+		return;
+	}
+	printf("daemon    pid %lld since %s, policy %s\n",
+	       (long long)json_integer_value(json_object_get(d, "pid")),
+	       json_string_value(json_object_get(d, "since")),
+	       json_string_value(json_object_get(d, "policy")));
+	if (json_is_object(lr) && json_is_true(json_object_get(lr, "ok")))
+		printf("          last reload %s: applied, generation %lld\n",
+		       json_string_value(json_object_get(lr, "time")),
+		       (long long)json_integer_value(json_object_get(lr, "generation")));
+	else if (json_is_object(lr))
+		printf("          last reload %s: failed: %s\n",
+		       json_string_value(json_object_get(lr, "time")),
+		       json_string_value(json_object_get(lr, "error")));
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct fw_state st = FW_STATE_INIT;
@@ -737,6 +766,7 @@ static int cmd_status(int argc, char **argv)
 	uint32_t gen = 0;
 	int ret, k = 0, rc = FW_EXIT_OK;
 	bool have_policy = false;
+	json_t *daemon;
 
 	if (argc != 1)
 		return usage_error("status", "status takes no arguments");
@@ -755,18 +785,20 @@ static int cmd_status(int argc, char **argv)
 			k = 0;
 		}
 	}
+	daemon = daemon_status_json(fw_pin_dir(opt_pin_dir));
 	if (opt_json) {
 		json_t *ifs = json_array();
 
 		for (int i = 0; i < k; i++)
 			json_array_append_new(ifs, attachment_json(&v[i]));
-		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o}", "version", 1,
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o,s:O}", "version", 1,
 			"pin_dir", fw_pin_dir(opt_pin_dir), "loaded", loaded,
 			"layout", FW_LAYOUT_VERSION,
 			"policy", have_policy ? policy_meta_json(&mi, &pol, gen) : json_null(),
-			"interfaces", ifs));
+			"interfaces", ifs, "daemon", daemon));
 	} else if (!loaded) {
 		printf("not loaded (no firewall under %s)\n", fw_pin_dir(opt_pin_dir));
+		daemon_text(daemon);
 	} else {
 		char sha[65], tbuf[32];
 
@@ -786,7 +818,9 @@ static int cmd_status(int argc, char **argv)
 		printf("interfaces%s\n", k ? "" : " none");
 		for (int i = 0; i < k; i++)
 			attachment_text(&v[i]);
+		daemon_text(daemon);
 	}
+	json_decref(daemon);
 	free(v);
 	fw_policy_free(&pol);
 	fw_meta_info_free(&mi);
@@ -1040,6 +1074,13 @@ static const struct cmd cmds[] = {
 	  "frame in hex): the rule that matches, or why none does, with the\n"
 	  "packet's fields. Frames are read as they would arrive on IFACE\n"
 	  "(ingress; --egress: as sent through it). Sets are read live." },
+	{ "daemon", cmd_daemon, "--policy FILE [--log FILE] [--last-good FILE]",
+	  "Run in the foreground: apply FILE, keep it attached to the interfaces\n"
+	  "it selects (names and patterns) as links appear, are re-created or\n"
+	  "renamed, re-apply FILE on SIGHUP (a bad file is logged, the running\n"
+	  "policy stays), exit on SIGTERM/SIGINT leaving the firewall attached.\n"
+	  "One time-stamped line per action on stderr or --log FILE.\n"
+	  "--last-good saves each policy applied to FILE. 'fwctl status' shows it." },
 	{ "flush", cmd_flush, "",
 	  "Detach from every interface and remove all pinned state: traffic is\n"
 	  "no longer filtered." },

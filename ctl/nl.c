@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nl.c - rtnetlink through libmnl: resolve interface names, list links and
- * their XDP attachment. libmnl here (rather than libnl-route's cache) for a
- * one-shot request/response with no cache to keep coherent.
+ * their XDP attachment, and watch link events (fwctl daemon). libmnl here
+ * (rather than libnl-route's cache) for one-shot requests and one event
+ * subscription: fwctl keeps no cache of the kernel's links to keep
+ * coherent (the daemon keeps only ifindex -> name, and resyncs from a dump
+ * when events are lost).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,30 +36,20 @@ static int parse_xdp(const struct nlattr *nest, struct fw_link *l)
 		case IFLA_XDP_PROG_ID:
 			l->xdp_prog_id = mnl_attr_get_u32(a);
 			break;
+		case IFLA_XDP_HW_PROG_ID:
+			l->xdp_hw_prog_id = mnl_attr_get_u32(a);
+			break;
 		}
 	}
 	return 0;
 }
 
-static int link_cb(const struct nlmsghdr *nlh, void *data)
+/* One RTM_NEWLINK / RTM_DELLINK message into *l. */
+static void parse_link(const struct nlmsghdr *nlh, struct fw_link *l)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	struct links *ls = data;
 	const struct nlattr *a;
-	struct fw_link *l;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 16;
-		struct fw_link *v = realloc(ls->v, cap * sizeof(*v));
-
-		if (!v)
-			return MNL_CB_ERROR;
-		ls->v = v;
-		ls->cap = cap;
-	}
-	l = &ls->v[ls->n++];
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifm->ifi_index;
 	l->up = ifm->ifi_flags & IFF_UP;
@@ -78,6 +72,24 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		}
 	}
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct links *ls = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 16;
+		struct fw_link *v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v)
+			return MNL_CB_ERROR;
+		ls->v = v;
+		ls->cap = cap;
+	}
+	parse_link(nlh, &ls->v[ls->n++]);
 	return MNL_CB_OK;
 }
 
@@ -233,4 +245,81 @@ int fw_nl_links(struct fw_link **out)
 	}
 	*out = ls.v;
 	return (int)ls.n;
+}
+
+/* --- link events (fwctl daemon) ----------------------------------------------- */
+
+struct fw_nl_mon {
+	struct mnl_socket *nl;
+	fw_nl_link_cb cb;
+	void *data;
+};
+
+int fw_nl_monitor_open(struct fw_nl_mon **out, int rcvbuf)
+{
+	struct fw_nl_mon *m = calloc(1, sizeof(*m));
+	int fd, ret;
+
+	if (!m)
+		return -ENOMEM;
+	m->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!m->nl) {
+		ret = -errno;
+		free(m);
+		return ret;
+	}
+	fd = mnl_socket_get_fd(m->nl);
+	/* a burst of link events (hundreds of VFs) must not overrun us; as
+	 * root SO_RCVBUFFORCE passes net.core.rmem_max */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (mnl_socket_bind(m->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		mnl_socket_close(m->nl);
+		free(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+int fw_nl_monitor_fd(const struct fw_nl_mon *m)
+{
+	return mnl_socket_get_fd(m->nl);
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fw_nl_mon *m = data;
+	struct fw_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	parse_link(nlh, &l);
+	return m->cb(nlh->nlmsg_type == RTM_NEWLINK, &l, m->data) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+int fw_nl_monitor_read(struct fw_nl_mon *m, fw_nl_link_cb cb, void *data)
+{
+	static char buf[65536];
+
+	m->cb = cb;
+	m->data = data;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(m->nl, buf, sizeof(buf));
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		/* notifications: sequence 0, from the kernel (port 0) */
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, m) < 0)
+			return errno ? -errno : -EIO;
+	}
+}
+
+void fw_nl_monitor_close(struct fw_nl_mon *m)
+{
+	if (!m)
+		return;
+	mnl_socket_close(m->nl);
+	free(m);
 }
