@@ -3,7 +3,8 @@
 #   make check      install dependencies, build, run every test tier
 #   make demo       install dependencies, build, run the three-namespace lab
 #   make difftest CASES=N SEED=S   kernel vs reference model, N random packets
-#   make install    install fwctl (DESTDIR and PREFIX honoured)
+#   make install    install fwctl, fwctl-boot, the man page, the systemd unit and the
+#                   bash completion (DESTDIR and PREFIX honoured)
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -90,9 +91,17 @@ demo: deps
 	$(MAKE) all
 	scripts/demo.sh
 
+# The BPF objects are embedded in fwctl (skeletons): nothing else to install for them.
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+COMPLDIR ?= $(PREFIX)/share/bash-completion/completions
 install: $(B)/fwctl
 	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
+	install -D -m 0755 scripts/fwctl-boot $(DESTDIR)$(PREFIX)/sbin/fwctl-boot
 	install -D -m 0644 ctl/fwctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/fwctl.8
+	install -D -m 0644 scripts/fwctl.bash-completion $(DESTDIR)$(COMPLDIR)/fwctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' scripts/fwctl.service >$(DESTDIR)$(UNITDIR)/fwctl.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/fwctl.service
 
 $(B) $(B)/ctl $(B)/tests $(B)/tests/tools:
 	mkdir -p $@

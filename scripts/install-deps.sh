@@ -9,7 +9,7 @@ PKGS=(
 	libelf-dev zlib1g-dev
 	libmnl-dev libnl-3-dev libnl-route-3-dev libjansson-dev libcmocka-dev
 	iproute2 iputils-ping ethtool nftables jq tcpdump socat procps kmod
-	python3 python3-scapy man-db groff-base
+	python3 python3-scapy man-db groff-base systemd
 )
 
 missing=()
