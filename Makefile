@@ -27,7 +27,7 @@ DEPFLAGS  = -MMD -MP
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Iinclude -I$(ARCH_INC)
 
-BPF_SRCS := xdp/fw_xdp.bpf.c tc/fw_tc.bpf.c
+BPF_SRCS := xdp/fw_xdp.bpf.c xdp/fw_xdp_hw.bpf.c tc/fw_tc.bpf.c
 BPF_OBJS := $(patsubst %.bpf.c,$(B)/%.bpf.o,$(notdir $(BPF_SRCS)))
 SKELS    := $(patsubst %.bpf.c,$(B)/%.skel.h,$(notdir $(BPF_SRCS)))
 

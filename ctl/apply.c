@@ -412,13 +412,17 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		    const struct fw_policy *pol, uint32_t *new_gen)
 {
 	uint32_t active, gen, zero = 0;
+	struct fw_hw_tables hwt;
 	const char *what;
-	int ret;
+	int ret, hw;
 
 	ret = fw_read_active_gen(st, &active);
 	if (ret)
 		return fw_err(ret, "cannot read the active generation");
 	gen = active ^ 1;
+	hw = fw_hw_check(st, pol, &hwt);	/* offloaded copies must follow */
+	if (hw < 0)
+		return fw_err(hw, "cannot apply a policy the offloaded (hw mode) attachments cannot run (the running policy is unchanged)");
 
 	what = "invalidate the standby generation";
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
@@ -512,6 +516,8 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	}
 	if (new_gen)
 		*new_gen = gen;
+	if (hw > 0 && fw_hw_update_all(st, &hwt))
+		return -EIO;	/* the host runs the new policy, a NIC may not */
 	return 0;
 fail:
 	return fw_err(ret, "cannot %s (the running policy is unchanged)", what);

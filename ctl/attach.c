@@ -2,8 +2,8 @@
 /*
  * attach.c - attach, detach and find fwctl's programs on interfaces: XDP
  * through libxdp (its multi-program dispatcher where the kernel allows it,
- * else libxdp's single-program mode), tc egress through libbpf's clsact
- * API. A program is "ours" when it uses this pin directory's fw_gen map, so
+ * else libxdp's single-program mode), or offloaded to the NIC (hw.c), tc
+ * egress through libbpf's clsact API. A program is "ours" when it uses this pin directory's fw_gen map, so
  * the kernel, not a record of ours, is the truth about attachments.
  */
 #include <errno.h>
@@ -103,6 +103,8 @@ int fw_query(const struct fw_state *st, int ifindex, const char *ifname,
 	snprintf(a->name, sizeof(a->name), "%s", ifname);
 	if (find_xdp(st, ifindex, &mp, a))
 		xdp_multiprog__close(mp);
+	else
+		fw_hw_query(st, ifindex, a);
 
 	tc_hook_opts(ifindex, &hook, &opts);
 	if (!bpf_tc_query(&hook, &opts) && prog_is_ours(st, opts.prog_id)) {
@@ -138,8 +140,12 @@ static int attach_xdp(struct fw_state *st, int ifindex, const char *ifname,
 	}
 	for (int i = 0; i < ntry; i++) {
 		ret = xdp_program__attach(prog, ifindex, try[i], 0);
-		if (!ret)
+		if (!ret) {
+			if (i)		/* auto fell back: say why, not only at -v */
+				fprintf(stderr, "fwctl: %s: native XDP refused (%s): attached in skb mode\n",
+					ifname, buf);
 			break;
+		}
 		libxdp_strerror(ret, buf, sizeof(buf));
 		fw_info("%s: %s mode attach failed: %s", ifname,
 			try[i] == XDP_MODE_SKB ? "skb" : "native", buf);
@@ -257,7 +263,10 @@ int fw_attach(struct fw_state *st, const char *ifname, int mode, bool egress,
 		return fw_err(-EBUSY, "%s has fwctl attached in %s mode; 'fwctl detach %s' first to change it",
 			      ifname, fw_mode_name(a->xdp_mode), ifname);
 	if (!a->xdp) {
-		ret = attach_xdp(st, ifindex, ifname, mode, a);
+		if (mode == FW_MODE_HW)
+			ret = fw_hw_attach(st, ifindex, ifname, a);
+		else
+			ret = attach_xdp(st, ifindex, ifname, mode, a);
 		if (ret)
 			return ret;
 		fw_info("%s: XDP attached in %s mode (%s)", ifname,
@@ -300,6 +309,8 @@ int fw_detach(struct fw_state *st, int ifindex, const char *ifname)
 			ret = fw_err(err, "cannot detach XDP from %s", ifname);
 		xdp_multiprog__close(mp);
 	}
+	if (fw_hw_detach(st, ifindex, ifname))
+		ret = -EIO;
 	tc_hook_opts(ifindex, &hook, &opts);
 	if (!bpf_tc_query(&hook, &opts) && prog_is_ours(st, opts.prog_id) &&
 	    detach_tc(ifindex, ifname))

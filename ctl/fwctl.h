@@ -15,6 +15,7 @@
 #include "fw_shared.h"
 #include "policy.h"
 #include "compile.h"
+#include "fw_hw.h"
 
 #define FWCTL_VERSION	"0.1.0"
 
@@ -93,6 +94,8 @@ struct bpf_object *fw_open_xdp_obj(const char *pin_dir);
 int fw_check_layout(const int fd[], int n);
 /* Load the tc egress program: its fd, or -errno. */
 int fw_load_tc_prog(const char *pin_dir);
+/* A bpf_object of the offload variant (its maps unpinned: they go on a NIC). */
+struct bpf_object *fw_open_xdp_hw_obj(void);
 
 /* --- apply (apply.c) ------------------------------------------------------- */
 
@@ -150,6 +153,13 @@ int fw_nl_links(struct fw_link **out);
  * true) and RTM_DELLINK queued, until none is left: 0, or -ENOBUFS when
  * the kernel dropped events (the caller must resync), or -errno.
  */
+/*
+ * Set (prog_fd >= 0) or clear (-1) the XDP program of a link with
+ * IFLA_XDP_FLAGS flags: 0 or -errno, with the kernel's extack message (if
+ * any) in msg.
+ */
+int fw_nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, char *msg, size_t size);
+
 struct fw_nl_mon;
 typedef int (*fw_nl_link_cb)(bool new, const struct fw_link *l, void *data);
 int fw_nl_monitor_open(struct fw_nl_mon **out, int rcvbuf);
@@ -183,6 +193,45 @@ int fw_query(const struct fw_state *st, int ifindex, const char *ifname,
 	     struct fw_attachment *a);
 /* All our attachments in this netns: count, or -errno; *out malloc'd. */
 int fw_query_all(const struct fw_state *st, struct fw_attachment **out);
+
+/* --- hardware offload, "mode": "hw" (hw.c) ----------------------------------- */
+
+struct fw_hw_tables {
+	struct fw_hw_cfg cfg;
+	struct fw_hw_rule rules[FW_HW_MAX_RULES];
+};
+
+/*
+ * The ingress policy in the offload subset (fw_hw.h): 0, or -EINVAL with
+ * *err at the first rule or matcher it cannot express.
+ */
+int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw_err *err);
+/* Write t into the standby generation of maps fd[] (gen, cfg, rules), flip. */
+int fw_hw_write(const int fd[3], const struct fw_hw_tables *t);
+/* fw_hw_compile, printing a policy error: 0 or -EINVAL. */
+int fw_hw_tables_of(const struct fw_policy *pol, struct fw_hw_tables *t);
+/* The same for the active policy; -ENOENT (said) when none is applied. */
+int fw_hw_tables_active(const struct fw_state *st, struct fw_hw_tables *t);
+/*
+ * Offload the active policy to ifindex: maps on the device, the program
+ * loaded for it, attached with XDP_FLAGS_HW_MODE, pinned under
+ * PIN_DIR/hw/IFINDEX. A refusal is reported with the interface, its driver
+ * and the kernel's errno and message; nothing is left behind.
+ */
+int fw_hw_attach(struct fw_state *st, int ifindex, const char *ifname,
+		 struct fw_attachment *a);
+/* Our offloaded program on ifindex: fills *a (mode hw) and true. */
+bool fw_hw_query(const struct fw_state *st, int ifindex, struct fw_attachment *a);
+int fw_hw_detach(const struct fw_state *st, int ifindex, const char *ifname);
+/*
+ * Before an apply: when hw attachments exist, pol must compile for them
+ * (*t filled): their count, 0 when there is none, or -EINVAL (said).
+ */
+int fw_hw_check(const struct fw_state *st, const struct fw_policy *pol,
+		struct fw_hw_tables *t);
+/* After the host's flip: write t to every hw attachment. */
+int fw_hw_update_all(const struct fw_state *st, const struct fw_hw_tables *t);
+void fw_hw_unpin_all(const struct fw_state *st);
 
 /* --- interfaces a policy selects; last known-good (targets.c) -------------- */
 

@@ -11,6 +11,7 @@
 #include "fwctl.h"
 #include "fw_xdp.skel.h"
 #include "fw_tc.skel.h"
+#include "fw_xdp_hw.skel.h"
 
 static struct bpf_object *open_embedded(const void *elf, size_t size,
 					const char *name, const char *pin_dir)
@@ -32,6 +33,14 @@ struct bpf_object *fw_open_xdp_obj(const char *pin_dir)
 	const void *elf = fw_xdp__elf_bytes(&size);
 
 	return open_embedded(elf, size, "fw_xdp", pin_dir);
+}
+
+struct bpf_object *fw_open_xdp_hw_obj(void)
+{
+	size_t size;
+	const void *elf = fw_xdp_hw__elf_bytes(&size);
+
+	return open_embedded(elf, size, "fw_xdp_hw", NULL);
 }
 
 int fw_create_maps(const char *pin_dir)

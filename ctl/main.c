@@ -543,6 +543,8 @@ static int parse_mode(const char *s, int *mode)
 		*mode = FW_MODE_NATIVE;
 	else if (!strcmp(s, "skb"))
 		*mode = FW_MODE_SKB;
+	else if (!strcmp(s, "hw"))
+		*mode = FW_MODE_HW;
 	else
 		return -EINVAL;
 	return 0;
@@ -576,7 +578,7 @@ static int cmd_attach(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--mode")) {
 			if (++i >= argc || parse_mode(argv[i], &mode))
-				return usage_error("attach", "--mode takes auto, native or skb");
+				return usage_error("attach", "--mode takes auto, native, skb or hw");
 		} else if (!strcmp(argv[i], "--egress")) {
 			egress = 1;
 		} else if (!strcmp(argv[i], "--no-egress")) {
@@ -599,6 +601,15 @@ static int cmd_attach(int argc, char **argv)
 		return state_exit(ret);
 	if (egress < 0)
 		egress = active_has_egress(&st);
+	if (mode == FW_MODE_HW) {	/* the policy must fit the NIC: a policy error */
+		struct fw_hw_tables t;
+
+		ret = fw_hw_tables_active(&st, &t);
+		if (ret) {
+			fw_state_close(&st);
+			return ret == -EINVAL || ret == -ENOENT ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
+		}
+	}
 	ret = fw_attach(&st, ifname, mode, egress, &a);
 	if (!ret) {
 		if (opt_json)
@@ -1051,10 +1062,11 @@ static const struct cmd cmds[] = {
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
 	  "--missing-ok skips named interfaces that do not exist (yet).\n"
 	  "--last-good saves the policy to FILE after a successful apply." },
-	{ "attach", cmd_attach, "IFACE [--mode auto|native|skb] [--egress|--no-egress]",
+	{ "attach", cmd_attach, "IFACE [--mode auto|native|skb|hw] [--egress|--no-egress]",
 	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
-	  "then skb. The tc egress program is attached when the active policy\n"
-	  "filters egress, or with --egress." },
+	  "then skb, and says which it got. hw offloads the reduced classifier\n"
+	  "to the NIC (see fwctl(8)). The tc egress program is attached when the\n"
+	  "active policy filters egress, or with --egress." },
 	{ "detach", cmd_detach, "IFACE... | --all",
 	  "Detach fwctl's programs from the interfaces (other programs stay)." },
 	{ "status", cmd_status, "",

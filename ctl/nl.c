@@ -323,3 +323,72 @@ void fw_nl_monitor_close(struct fw_nl_mon *m)
 	mnl_socket_close(m->nl);
 	free(m);
 }
+
+/* --- XDP attach with the kernel's extended ack (hw mode) ------------------------ */
+
+int fw_nl_xdp_set(int ifindex, int prog_fd, uint32_t flags, char *msg, size_t size)
+{
+	static char buf[8192];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *xdp;
+	unsigned int seq;
+	int one = 1, ret;
+	ssize_t n;
+
+	if (size)
+		msg[0] = '\0';
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_SETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	xdp = mnl_attr_nest_start(nlh, IFLA_XDP);
+	mnl_attr_put_u32(nlh, IFLA_XDP_FD, (uint32_t)prog_fd);
+	mnl_attr_put_u32(nlh, IFLA_XDP_FLAGS, flags);
+	mnl_attr_nest_end(nlh, xdp);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = -EIO;
+	for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, (int)n);
+	     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		const struct nlattr *a;
+		unsigned int off;
+
+		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq != seq)
+			continue;
+		ret = e->error;
+		if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+			break;
+		/* the request is echoed after the error unless capped */
+		off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		mnl_attr_for_each(a, nlh, off)
+			if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG && size)
+				snprintf(msg, size, "%s", mnl_attr_get_str(a));
+		break;
+	}
+out:
+	mnl_socket_close(nl);
+	return ret;
+}

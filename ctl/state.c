@@ -209,6 +209,7 @@ int fw_state_unpin(struct fw_state *st)
 	char path[PATH_MAX + 32];
 	int ret = 0;
 
+	fw_hw_unpin_all(st);	/* offloaded programs' pins, if any */
 	for (int i = 0; i < FW_NMAPS; i++) {
 		snprintf(path, sizeof(path), "%s/%s", st->pin_dir, fw_map_names[i]);
 		if (unlink(path) && errno != ENOENT)
