@@ -429,8 +429,15 @@ static int cmd_apply(int argc, char **argv)
 				    : print_policy_error(&err);
 		goto out;
 	}
-	/* every named interface must exist before anything changes (patterns may match none) */
+	/* every named interface must exist before anything changes (patterns may match none),
+	 * and an offloaded one ("mode": "hw") needs the policy in the hw subset */
 	for (size_t i = 0; i < pol.n_ifaces; i++) {
+		struct fw_hw_tables hwt;
+
+		if (pol.ifaces[i].mode == FW_MODE_HW && fw_hw_tables_of(&pol, &hwt)) {
+			rc = FW_EXIT_USAGE;
+			goto out;
+		}
 		if (pol.ifaces[i].pattern)
 			continue;
 		ret = fw_nl_ifindex(pol.ifaces[i].name);

@@ -71,6 +71,18 @@ check_match "policy mode hw: the same refusal" \
 	"^Error: cannot attach XDP in hw \\(offload\\) mode to $IF_FW_S \\(driver veth\\): .*\\(EINVAL\\)" "$ERR"
 check_eq "policy mode hw: $IF_FW_S not attached" "$IF_FW_C" "$(fw_jq status '[.interfaces[].name] | join(",")')"
 
+S=$(fw_policy hw-mode-no <<-EOF
+	{ "version": 1, "interfaces": [{ "name": "$IF_FW_S", "mode": "hw" }], "default": "pass",
+	  "rules": [ { "action": "drop", "protocol": "icmp", "icmp_type": "echo-request" } ] }
+	EOF
+)
+BEFORE=$(snapshot)
+ERR=$(fw apply "$S" 2>&1 >/dev/null)
+check_eq "policy mode hw, icmp_type: apply exits 1" 1 "$?"
+check_match "policy mode hw, icmp_type: a policy error" \
+	"^Error: $S:2:[0-9]+: rules\\[0\\]\\.icmp_type: icmp_type is not supported in hw mode" "$ERR"
+check_eq "policy mode hw, icmp_type: nothing changed" "$BEFORE" "$(snapshot)"
+
 # --- --mode auto says which mode it got ------------------------------------------------------------
 OUT=$(fw attach "$IF_FW_S" --mode auto)
 check_match "auto on a veth: native" "^ *$IF_FW_S +ifindex [0-9]+ +xdp native " "$OUT"
