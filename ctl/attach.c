@@ -114,6 +114,50 @@ int fw_query(const struct fw_state *st, int ifindex, const char *ifname,
 	return 0;
 }
 
+/*
+ * The XDP program, kept loaded in this process once libxdp has attached it
+ * as a single program (its dispatcher refused, as on kernels that reject
+ * its freplace program): later attaches in this process (the daemon, an
+ * apply to many interfaces) attach the same program with the netlink call
+ * libxdp makes in that case, never replacing another program, instead of
+ * verifying it again (~0.4 s each). Valid while it uses this pin dir's maps.
+ */
+static int xdp_single = -1;
+
+static int attach_xdp_single(struct fw_state *st, int ifindex, const char *ifname,
+			     const enum xdp_attach_mode *try, int ntry,
+			     struct fw_attachment *a)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	struct xdp_multiprog *mp;
+	int ret = -ENOENT, refused = 0;
+
+	if (xdp_single < 0 || bpf_obj_get_info_by_fd(xdp_single, &info, &len) ||
+	    !prog_is_ours(st, info.id))
+		return -ENOENT;
+	for (int i = 0; i < ntry; i++) {
+		uint32_t flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
+				 (try[i] == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
+
+		ret = bpf_xdp_attach(ifindex, xdp_single, flags, NULL);
+		if (!ret) {
+			if (i)
+				fprintf(stderr, "fwctl: %s: native XDP refused (%s): attached in skb mode\n",
+					ifname, strerror(-refused));
+			break;
+		}
+		refused = ret;
+		fw_info("%s: %s mode attach failed: %s", ifname,
+			try[i] == XDP_MODE_SKB ? "skb" : "native", strerror(-ret));
+	}
+	if (ret)
+		return ret;	/* libxdp's path says why, or copes */
+	if (find_xdp(st, ifindex, &mp, a))
+		xdp_multiprog__close(mp);
+	return a->xdp ? 0 : -ENOENT;
+}
+
 static int attach_xdp(struct fw_state *st, int ifindex, const char *ifname,
 		      int mode, struct fw_attachment *a)
 {
@@ -127,6 +171,8 @@ static int attach_xdp(struct fw_state *st, int ifindex, const char *ifname,
 		try[ntry++] = XDP_MODE_NATIVE;
 	if (mode == FW_MODE_AUTO || mode == FW_MODE_SKB)
 		try[ntry++] = XDP_MODE_SKB;
+	if (!attach_xdp_single(st, ifindex, ifname, try, ntry, a))
+		return 0;
 
 	obj = fw_open_xdp_obj(st->pin_dir);
 	if (!obj)
@@ -170,6 +216,11 @@ static int attach_xdp(struct fw_state *st, int ifindex, const char *ifname,
 		if (!a->xdp) {
 			ret = fw_err(-ENOENT, "attached XDP to %s but cannot find it there", ifname);
 			goto out;
+		}
+		if (!a->xdp_multiprog) {
+			if (xdp_single >= 0)
+				close(xdp_single);
+			xdp_single = fcntl(xdp_program__fd(prog), F_DUPFD_CLOEXEC, 3);
 		}
 	}
 out:

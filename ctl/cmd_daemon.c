@@ -609,6 +609,7 @@ static int loop(struct daemon *d)
 
 			if (ret == -ENOBUFS) {
 				fw_log("netlink: link events were lost (ENOBUFS: receive queue overrun): full resync");
+				fw_nl_monitor_drain(d->mon);	/* the dump covers them */
 				resync(d, "events lost", true);
 			} else if (ret) {
 				fw_log("netlink: %s: re-subscribing and resyncing", strerror(-ret));
@@ -668,6 +669,7 @@ int cmd_daemon(int argc, char **argv)
 		goto out;
 	fw_log("fwctl daemon %s started: pid %d, policy %s, pin dir %s", FWCTL_VERSION,
 	       (int)getpid(), d.policy_abs, d.pin_dir);
+	write_state(&d);
 	ret = reload(&d);
 	if (ret && !policy_active(&d)) {
 		fw_log("no policy to keep attached: exiting");

@@ -165,6 +165,12 @@ typedef int (*fw_nl_link_cb)(bool new, const struct fw_link *l, void *data);
 int fw_nl_monitor_open(struct fw_nl_mon **out, int rcvbuf);
 int fw_nl_monitor_fd(const struct fw_nl_mon *m);
 int fw_nl_monitor_read(struct fw_nl_mon *m, fw_nl_link_cb cb, void *data);
+/*
+ * Discard every queued event (after an overrun, before the resync's dump):
+ * while events stay queued after an overrun, the kernel drops further ones
+ * without reporting ENOBUFS again.
+ */
+void fw_nl_monitor_drain(struct fw_nl_mon *m);
 void fw_nl_monitor_close(struct fw_nl_mon *m);
 
 /* --- attachments (attach.c) ------------------------------------------------ */

@@ -316,6 +316,16 @@ int fw_nl_monitor_read(struct fw_nl_mon *m, fw_nl_link_cb cb, void *data)
 	}
 }
 
+void fw_nl_monitor_drain(struct fw_nl_mon *m)
+{
+	static char buf[65536];
+
+	/* an empty queue clears the socket's congestion state: the kernel
+	 * reports the next overrun again (netlink_rcv_wake) */
+	while (mnl_socket_recvfrom(m->nl, buf, sizeof(buf)) >= 0 || errno == ENOBUFS)
+		;
+}
+
 void fw_nl_monitor_close(struct fw_nl_mon *m)
 {
 	if (!m)
