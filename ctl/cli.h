@@ -29,6 +29,12 @@ int load_active(const struct fw_state *st, uint32_t *gen,
 int find_set(const struct fw_policy *pol, const char *name);
 
 int cmd_set(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);	/* also confirm-timer */
+int cmd_rollback(int argc, char **argv);
+uint64_t parse_duration(const char *s);
+bool confirm_pending(const struct fw_state *st, struct fw_confirm *c);
+int confirm_start(const struct fw_state *st, uint32_t new_gen, uint64_t within_ns);
+void confirm_cancel(const struct fw_state *st);
 int cmd_explain(int argc, char **argv);
 
 #endif /* FW_CLI_H */

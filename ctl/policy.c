@@ -2137,8 +2137,148 @@ static int parse_sets(struct pctx *c, json_t *obj)
 
 static const char *const top_keys[] = {
 	"version", "description", "interfaces", "non_ip", "default", "rules",
-	"egress", "sets", "fragments", "malformed", NULL
+	"egress", "sets", "fragments", "malformed", "failsafe", NULL
 };
+
+static void free_match(struct fw_match *m);
+
+static void *dup_array(const void *p, size_t n, size_t size, int *ret)
+{
+	void *q;
+
+	if (!p || !n)
+		return NULL;
+	q = malloc(n * size);
+	if (!q)
+		*ret = -ENOMEM;
+	else
+		memcpy(q, p, n * size);
+	return q;
+}
+
+/*
+ * The reply direction of a failsafe matcher: addresses and ports swapped;
+ * TCP flags and ICMP type/code dropped (replies carry others); the rest kept.
+ */
+static int mirror_match(const struct fw_match *in, struct fw_match *out)
+{
+	int ret = 0;
+
+	*out = *in;
+	out->has_src = in->has_dst;
+	out->src_sets = in->dst_sets;
+	out->n_src = in->n_dst;
+	out->src = dup_array(in->dst, in->n_dst, sizeof(*in->dst), &ret);
+	out->has_dst = in->has_src;
+	out->dst_sets = in->src_sets;
+	out->n_dst = in->n_src;
+	out->dst = dup_array(in->src, in->n_src, sizeof(*in->src), &ret);
+	out->has_sport = in->has_dport;
+	out->n_sport = in->n_dport;
+	out->sport = dup_array(in->dport, in->n_dport, sizeof(*in->dport), &ret);
+	out->has_dport = in->has_sport;
+	out->n_dport = in->n_sport;
+	out->dport = dup_array(in->sport, in->n_sport, sizeof(*in->sport), &ret);
+	out->has_tcp_flags = out->has_icmp_type = out->has_icmp_code = false;
+	out->tcp_flags = NULL;
+	out->n_tcp_flags = 0;
+	out->iface = dup_array(in->iface, in->n_iface, sizeof(*in->iface), &ret);
+	out->ifindex = dup_array(in->ifindex, in->n_iface, sizeof(*in->ifindex), &ret);
+	if (ret)
+		free_match(out);
+	return ret;
+}
+
+/*
+ * Put the failsafe rules first in ingress, and their mirrors first in egress.
+ * The mirrors are copies; the ingress rules take over fs's matchers, which
+ * happens last, so on any failure fs still owns them all.
+ */
+static int merge_failsafe(struct fw_policy *pol, struct fw_ruleset *fs)
+{
+	struct fw_rule_ir *v[FW_NDIR] = { NULL, NULL };
+	int ret = 0;
+
+	for (int d = 0; d < FW_NDIR; d++)
+		if (pol->dir[d].n_rules + fs->n_rules > FW_MAX_RULES)
+			return -E2BIG;
+	for (int d = 0; d < FW_NDIR; d++) {
+		v[d] = calloc(pol->dir[d].n_rules + fs->n_rules + 1, sizeof(*v[d]));
+		if (!v[d])
+			ret = -ENOMEM;
+	}
+	for (size_t i = 0; i < fs->n_rules && !ret; i++) {
+		struct fw_rule_ir *m = &v[FW_DIR_EGRESS][i];
+
+		*m = fs->rules[i];
+		m->failsafe = true;
+		memset(&m->pos, 0, sizeof(m->pos));
+		memset(&m->neg, 0, sizeof(m->neg));
+		if (m->id[0])
+			snprintf(m->id, sizeof(m->id), "%.*s.reply",
+				 (int)sizeof(m->id) - 7, fs->rules[i].id);
+		ret = mirror_match(&fs->rules[i].pos, &m->pos);
+		if (!ret)
+			ret = mirror_match(&fs->rules[i].neg, &m->neg);
+	}
+	if (ret) {
+		for (size_t i = 0; v[FW_DIR_EGRESS] && i < fs->n_rules; i++) {
+			free_match(&v[FW_DIR_EGRESS][i].pos);
+			free_match(&v[FW_DIR_EGRESS][i].neg);
+		}
+		free(v[0]);
+		free(v[1]);
+		return ret;
+	}
+	for (size_t i = 0; i < fs->n_rules; i++) {
+		v[FW_DIR_INGRESS][i] = fs->rules[i];
+		v[FW_DIR_INGRESS][i].failsafe = true;
+	}
+	for (int d = 0; d < FW_NDIR; d++) {
+		struct fw_ruleset *rs = &pol->dir[d];
+
+		if (rs->n_rules)
+			memcpy(v[d] + fs->n_rules, rs->rules, rs->n_rules * sizeof(*v[d]));
+		free(rs->rules);
+		rs->rules = v[d];
+		rs->n_rules += fs->n_rules;
+	}
+	pol->n_failsafe = fs->n_rules;
+	free(fs->rules);	/* the ingress rules own the matchers now */
+	fs->rules = NULL;
+	fs->n_rules = 0;
+	return 0;
+}
+
+static int parse_failsafe(struct pctx *c, json_t *arr)
+{
+	struct fw_ruleset fs = { 0 };
+	int ret = parse_ruleset(c, arr, "failsafe", &fs);
+
+	for (size_t i = 0; !ret && i < fs.n_rules; i++) {
+		char p[PATH_SIZE];
+
+		if (fs.rules[i].action != FW_ACT_PASS) {
+			path_key(p, fs.rules[i].path, "action");
+			ret = perr(c, p, "failsafe rules can only pass");
+		}
+	}
+	if (!ret) {
+		ret = merge_failsafe(c->pol, &fs);
+		if (ret == -E2BIG)
+			ret = perr(c, "failsafe",
+				   "failsafe and other rules together exceed the maximum of %d",
+				   FW_MAX_RULES);
+	}
+	if (fs.rules) {
+		for (size_t i = 0; i < fs.n_rules; i++) {
+			free_match(&fs.rules[i].pos);
+			free_match(&fs.rules[i].neg);
+		}
+		free(fs.rules);
+	}
+	return ret;
+}
 
 static int parse_root(struct pctx *c, json_t *root)
 {
@@ -2234,6 +2374,14 @@ static int parse_root(struct pctx *c, json_t *root)
 	if (v) {
 		pol->has_egress = true;
 		ret = parse_egress(c, v);
+		if (ret)
+			return ret;
+	}
+
+	/* Last: failsafe rules go before everything the policy says. */
+	v = json_object_get(root, "failsafe");
+	if (v) {
+		ret = parse_failsafe(c, v);
 		if (ret)
 			return ret;
 	}
