@@ -112,3 +112,17 @@ check_ge "its reply rule counted the server's" 4 "$(jq -r '.egress.rules[0].pack
 check_eq "pin dir is 0700" 700 "$(stat -c %a "$FW_PIN")"
 BAD=$(find "$FW_PIN" -mindepth 1 ! -perm 600 | head -n 3)
 check_eq "every pin is 0600" "" "$BAD"
+
+# --- a pinned layout from another fwctl version is refused, not misread ------------------------------
+in_ns fw rm "$FW_PIN/fw_rules"
+in_ns fw bpftool map create "$FW_PIN/fw_rules" type array key 4 value 8 entries 16 name fw_rules ||
+	bail "cannot plant an old-layout map"
+OUT=$(fw status 2>&1)
+check_eq "status on an old layout exits 2" 2 "$?"
+check_match "... naming the map and both layouts" \
+	'pinned map fw_rules has another layout \(key 4, value 8, entries 16; this fwctl expects 4, 16, [0-9]+\)' "$OUT"
+check_fail "apply on an old layout is refused" fw apply "$A"
+check "flush still removes it" fw flush
+check_eq "nothing left in the pin dir" "" "$(ls -A "$FW_PIN" 2>/dev/null)"
+check "a fresh apply then works" fw apply "$A"
+check_eq "A live" "1 1" "$(udp_probe)"
