@@ -17,6 +17,8 @@ extern const char *const fw_reason_names[];	/* enum fw_reason -> name */
 int usage_error(const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int print_policy_error(const struct fw_err *err);
+/* Exit status for a failed fw_state_open, which said why: 1 for a bad --pin-dir. */
+int state_exit(int ret);
 /* Write doc to stdout (compact, or indented with -p) and release it. */
 void emit_json(json_t *doc);
 json_t *prefixes_json(const struct fw_prefix *p, size_t n);

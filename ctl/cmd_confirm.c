@@ -208,7 +208,7 @@ int cmd_confirm(int argc, char **argv)
 		return FW_EXIT_USAGE;
 	}
 	if (ret)
-		return ret == -EINVAL ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (!confirm_pending(&st, &c)) {
 		fw_state_close(&st);
 		fw_err(0, "nothing to confirm (no apply --confirm-within is pending)");
@@ -245,7 +245,7 @@ int cmd_rollback(int argc, char **argv)
 		return FW_EXIT_USAGE;
 	}
 	if (ret)
-		return ret == -EINVAL ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
+		return state_exit(ret);
 	ret = fw_read_active_gen(&st, &gen);
 	if (ret) {
 		fw_state_close(&st);

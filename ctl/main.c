@@ -42,7 +42,7 @@ int usage_error(const char *verb, const char *fmt, ...)
 }
 
 /* Exit status for a failed fw_state_open (it printed why). */
-static int state_exit(int ret)
+int state_exit(int ret)
 {
 	return ret == -EINVAL ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
 }
@@ -1185,6 +1185,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		fputs("Error: no command given\n", stderr);
 		return FW_EXIT_USAGE;
 	}
 	c = find_cmd(argv[optind]);

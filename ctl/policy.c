@@ -1908,15 +1908,42 @@ static int set_push(struct fw_set *set, size_t *cap, const struct fw_prefix *p)
  * and surrounding whitespace are ignored. Errors name the file as written
  * in the policy (name) and the line, at the "file" value (path).
  */
+#define SET_LINE_MAX	255		/* bytes of one set file line */
+#define SET_FILE_MAX	(256u << 20)	/* bytes of one set file */
+
+/*
+ * One line of f into buf (NUL-terminated, newline dropped): its length,
+ * -1 at the end, -2 for a line over SET_LINE_MAX, -3 for a NUL byte. Reads
+ * a bounded amount whatever the file is (a device with no newline too).
+ */
+static int read_line(FILE *f, char *buf, size_t *total)
+{
+	int ch, n = 0;
+
+	while ((ch = getc_unlocked(f)) != EOF) {
+		if (++*total > SET_FILE_MAX)
+			return -4;
+		if (ch == '\n')
+			break;
+		if (ch == '\0')
+			return -3;
+		if (n == SET_LINE_MAX)
+			return -2;
+		buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return ch == EOF && n == 0 ? -1 : n;
+}
+
 static int load_set_file(struct pctx *c, const char *name, const char *path,
 			 struct fw_set *set, size_t *cap)
 {
-	char msg[sizeof(c->err->msg)], *file = NULL, *line = NULL, *b, *e;
-	size_t lineno = 0, size = 0;
+	char msg[sizeof(c->err->msg)], q[QUOTE_SIZE], line[SET_LINE_MAX + 1];
+	char *file = NULL, *b, *e;
+	size_t lineno = 0, total = 0;
 	struct fw_prefix p;
 	FILE *f = NULL;
-	ssize_t n;
-	int ret = 0;
+	int n, ret = 0;
 
 	if (name[0] == '/' || !c->dir) {
 		file = strdup(name);
@@ -1929,16 +1956,19 @@ static int load_set_file(struct pctx *c, const char *name, const char *path,
 	}
 	if (!file)
 		return -ENOMEM;
+	quote(q, sizeof(q), name);	/* a file name is a value: quoted */
 	f = fopen(file, "re");
 	if (!f) {
-		ret = perr(c, path, "%s: %s", name, strerror(errno));
+		ret = perr(c, path, "%s: %s", q, strerror(errno));
 		goto out;
 	}
-	while ((errno = 0, n = getline(&line, &size, f)) >= 0) {
+	while ((errno = 0, n = read_line(f, line, &total)) != -1) {
 		lineno++;
-		if (memchr(line, '\0', n)) {
-			ret = perr(c, path, "%s:%zu: a NUL byte", name,
-				   lineno);
+		if (n == -2 || n == -3 || n == -4) {
+			ret = n == -4 ? perr(c, path, "%s is larger than %u MiB", q, SET_FILE_MAX >> 20) :
+			      n == -3 ? perr(c, path, "%s:%zu: a NUL byte", q, lineno) :
+			      perr(c, path, "%s:%zu: a line longer than %d bytes", q, lineno,
+				   SET_LINE_MAX);
 			goto out;
 		}
 		e = strchr(line, '#');
@@ -1952,21 +1982,23 @@ static int load_set_file(struct pctx *c, const char *name, const char *path,
 		if (b == e)
 			continue;
 		if (prefix_parse(b, &p, msg, sizeof(msg))) {
-			ret = perr(c, path, "%s:%zu: %s", name, lineno, msg);
+			ret = perr(c, path, "%s:%zu: %s", q, lineno, msg);
+			goto out;
+		}
+		if (set->n_elems >= FW_SET_MAX_ELEMS) {
+			ret = perr(c, path, "%s: more than %d elements", q, FW_SET_MAX_ELEMS);
 			goto out;
 		}
 		ret = set_push(set, cap, &p);
 		if (ret)
 			goto out;
 	}
-	if (ferror(f) || errno) {	/* errno: of the last getline() */
-		int e = errno ? errno : EIO;
+	if (ferror(f)) {
+		int err = errno ? errno : EIO;
 
-		ret = e == ENOMEM ? -ENOMEM :
-		      perr(c, path, "%s: %s", name, strerror(e));
+		ret = err == ENOMEM ? -ENOMEM : perr(c, path, "%s: %s", q, strerror(err));
 	}
 out:
-	free(line);
 	if (f)
 		fclose(f);
 	free(file);
@@ -2422,7 +2454,21 @@ static int parse_owned(char *text, size_t len, const char *name,
 		err->line = jerr.line > 0 ? jerr.line : 0;
 		err->col = err->line ? (jerr.column > 0 ? jerr.column : 1) : 0;
 		err->path[0] = '\0';
-		snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+		/* jansson quotes the bad token raw: escape control bytes */
+		{
+			size_t o = 0;
+
+			for (const char *t = jerr.text; *t && o + 5 < sizeof(err->msg); t++) {
+				unsigned char ch = (unsigned char)*t;
+
+				if (ch < 0x20 || ch == 0x7f)
+					o += (size_t)snprintf(err->msg + o, sizeof(err->msg) - o,
+							      "\\x%02x", ch);
+				else
+					err->msg[o++] = (char)ch;
+			}
+			err->msg[o] = '\0';
+		}
 		ret = -EINVAL;
 		goto out;
 	}
