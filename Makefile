@@ -75,7 +75,71 @@ $(B)/tests/%: tests/prog/%.c $(LIB) | $(B)/tests
 $(B)/tests/tools/%: tests/tools/%.c $(LIB) | $(B)/tests/tools
 	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# --- benchmarks (bench/) ----------------------------------------------------
+$(B)/bench/%.bpf.o: bench/%.bpf.c | $(B)/bench
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(B)/bench/%: bench/%.c | $(B)/bench
+	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -o $@ $< $(LDLIBS)
+bench-genswap: $(B)/bench/genswap $(B)/bench/genswap.bpf.o
+	$(B)/bench/genswap $(B)/bench/genswap.bpf.o
+
 tests: $(B)/fwctl $(UNIT_BINS) $(PROG_BINS) $(TOOL_BINS)
+
+# --- fuzzing (tests/fuzz) ---------------------------------------------------
+# libFuzzer targets built with clang and the sanitizers: the parser and the
+# compiler sources are compiled straight into each binary with the fuzz flags
+# (the normal library is not touched). fopen() is wrapped so that a policy's
+# set files can only be read inside the target's sandbox (fuzz_sandbox.h).
+#   make fuzz FUZZ_SECONDS=N   run both targets N s each (default 60); a crash,
+#                              leak, timeout or sanitizer report fails it
+# The corpora, $(B)/fuzz/corpus-NAME, keep what the fuzzer found between runs
+# and get the seeds (tests/fuzz/corpus, rules/*.json, tests/bad/*.json) anew.
+# tests/lint/fuzz.sh runs both targets briefly as part of `make check`.
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 65536
+FUZZ_TARGETS := fuzz_parse fuzz_compile
+FUZZ_BINS    := $(patsubst %,$(B)/fuzz/%,$(FUZZ_TARGETS))
+FUZZ_CTL     := ctl/policy.c ctl/jpath.c ctl/compile.c ctl/model.c
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -Wall -Wno-unused-parameter -std=gnu11 \
+                -D_GNU_SOURCE -Iinclude -Ictl -Itests/fuzz \
+                $(shell pkg-config --cflags jansson 2>/dev/null)
+FUZZ_LDLIBS  := -Wl,--wrap=fopen $(shell pkg-config --libs jansson 2>/dev/null)
+# absolute paths: the targets chdir into their sandbox before reading them
+FUZZ_OPTS     = -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 \
+                -dict=$(abspath tests/fuzz/policy.dict) -print_final_stats=1
+FUZZ_SEEDS    = $(wildcard tests/fuzz/corpus/*) $(wildcard rules/*.json) $(wildcard tests/bad/*.json)
+
+FUZZ_HDRS    := $(wildcard tests/fuzz/*.h ctl/*.h include/*.h include/dp/*.h)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CTL) $(FUZZ_HDRS) | $(B)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CTL) $(FUZZ_LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-seed: | $(B)/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz/corpus-$$t $(B)/fuzz/artifacts-$$t && \
+		for f in $(FUZZ_SEEDS); do cp "$$f" "$(B)/fuzz/corpus-$$t/seed-$$(echo "$$f" | tr / _)"; done; \
+	done
+
+fuzz: deps
+	$(MAKE) fuzz-build fuzz-seed
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTS) \
+			-artifact_prefix=$(abspath $(B)/fuzz/artifacts-$$t)/ \
+			$(abspath $(B)/fuzz/corpus-$$t) 2>$(B)/fuzz/$$t.log || \
+		{ tail -n 60 $(B)/fuzz/$$t.log; \
+		  echo "fuzz: $$t FAILED; log $(B)/fuzz/$$t.log, reproducer in $(B)/fuzz/artifacts-$$t/"; \
+		  exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^Done' $(B)/fuzz/$$t.log; \
+	done
+
+$(B)/fuzz:
+	mkdir -p $@
+
+.PHONY: fuzz fuzz-build fuzz-seed
 
 check: deps
 	$(MAKE) tests
@@ -103,13 +167,13 @@ install: $(B)/fwctl
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' scripts/fwctl.service >$(DESTDIR)$(UNITDIR)/fwctl.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/fwctl.service
 
-$(B) $(B)/ctl $(B)/tests $(B)/tests/tools:
+$(B) $(B)/ctl $(B)/tests $(B)/tests/tools $(B)/bench:
 	mkdir -p $@
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps tests check difftest demo install clean
+.PHONY: all deps tests check difftest demo install clean bench-genswap
 .SECONDARY:
 
--include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d $(B)/tests/tools/*.d)
+-include $(wildcard $(B)/*.d $(B)/ctl/*.d $(B)/tests/*.d $(B)/tests/tools/*.d $(B)/bench/*.d)

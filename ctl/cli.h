@@ -17,6 +17,8 @@ extern const char *const fw_reason_names[];	/* enum fw_reason -> name */
 int usage_error(const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int print_policy_error(const struct fw_err *err);
+/* Exit status for a failed fw_state_open, which said why: 1 for a bad --pin-dir. */
+int state_exit(int ret);
 /* Write doc to stdout (compact, or indented with -p) and release it. */
 void emit_json(json_t *doc);
 json_t *prefixes_json(const struct fw_prefix *p, size_t n);
@@ -29,6 +31,12 @@ int load_active(const struct fw_state *st, uint32_t *gen,
 int find_set(const struct fw_policy *pol, const char *name);
 
 int cmd_set(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);	/* also confirm-timer */
+int cmd_rollback(int argc, char **argv);
+uint64_t parse_duration(const char *s);
+bool confirm_pending(const struct fw_state *st, struct fw_confirm *c);
+int confirm_start(const struct fw_state *st, uint32_t new_gen, uint64_t within_ns);
+void confirm_cancel(const struct fw_state *st);
 int cmd_explain(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 /* The daemon of this pin dir, from its state file: an object with

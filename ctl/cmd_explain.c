@@ -175,6 +175,11 @@ static void print_frame(json_t *o)
 	       "  [capture truncated: verdict may differ]" : "");
 }
 
+static void print_header(void)
+{
+	printf("%6s  %-4s  %-16s  %-24s  %s\n", "frame", "verd", "reason", "rule", "packet");
+}
+
 static int hex_frame(const char *hex, uint8_t *buf, size_t size, size_t *len)
 {
 	size_t n = strlen(hex);
@@ -238,7 +243,7 @@ int cmd_explain(int argc, char **argv)
 
 	ret = open_for_read(&st, &loaded);
 	if (ret)
-		return FW_EXIT_KERNEL;
+		return state_exit(ret);
 	if (!loaded) {
 		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
 		return FW_EXIT_USAGE;
@@ -251,8 +256,6 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 
-	if (!opt_json)
-		printf("%6s  %-4s  %-16s  %-24s  %s\n", "frame", "verd", "reason", "rule", "packet");
 	if (hex) {
 		uint8_t buf[4096];
 		size_t len;
@@ -261,6 +264,8 @@ int cmd_explain(int argc, char **argv)
 			rc = usage_error("explain", "--hex takes an Ethernet frame as hex digits");
 			goto out;
 		}
+		if (!opt_json)
+			print_header();
 		json_array_append_new(frames, explain_frame(&pol, dir, ifindex, buf, len,
 							    len, 1, &t));
 	} else {
@@ -274,6 +279,8 @@ int cmd_explain(int argc, char **argv)
 			rc = FW_EXIT_USAGE;
 			goto out;
 		}
+		if (!opt_json)
+			print_header();
 		while ((ret = fw_pcap_next(&pc, &r)) > 0) {
 			json_t *o = explain_frame(&pol, dir, ifindex, r.data, r.caplen,
 						  r.len, t.frames + 1, &t);

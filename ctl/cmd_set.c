@@ -147,7 +147,7 @@ int cmd_set(int argc, char **argv)
 		goto out_free;
 	}
 	if (ret) {
-		rc = FW_EXIT_KERNEL;
+		rc = state_exit(ret);
 		goto out_free;
 	}
 	ret = load_active(&st, &gen, &mi, &pol);

@@ -48,7 +48,7 @@ void fw_setup_lib_logging(void);
 enum fw_map_idx {
 	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
 	M_IFACE, M_SETS4, M_SETS6,
-	M_META,
+	M_META, M_CONFIRM,
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];
@@ -60,7 +60,7 @@ struct fw_state {
 	uint32_t gen_map_id;	/* identifies programs using these maps */
 };
 
-#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);
@@ -126,6 +126,17 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
 		struct fw_prefix **out, size_t *n);
 void fw_meta_info_free(struct fw_meta_info *mi);
+
+/* --- commit-confirm and rollback (confirm.c) -------------------------------- */
+
+/* Generation gen holds a complete policy (both tables and its text). */
+bool fw_gen_valid(const struct fw_state *st, uint32_t gen);
+/* Make generation gen live (it must be valid): one store, like apply. */
+int fw_switch_gen(const struct fw_state *st, uint32_t gen);
+/* The commit-confirm record; a missing record reads as FW_CONFIRM_NONE. */
+int fw_confirm_read(const struct fw_state *st, struct fw_confirm *c);
+int fw_confirm_write(const struct fw_state *st, const struct fw_confirm *c);
+uint64_t fw_now_ns(void);		/* CLOCK_REALTIME */
 
 /* --- netlink (nl.c) -------------------------------------------------------- */
 

@@ -42,7 +42,7 @@ int usage_error(const char *verb, const char *fmt, ...)
 }
 
 /* Exit status for a failed fw_state_open (it printed why). */
-static int state_exit(int ret)
+int state_exit(int ret)
 {
 	return ret == -EINVAL ? FW_EXIT_USAGE : FW_EXIT_KERNEL;
 }
@@ -87,6 +87,10 @@ static int take_output_options(int argc, char **argv, int first)
 
 static void print_verb_help(const struct cmd *c)
 {
+	if (!c->help) {
+		printf("fwctl %s is internal to fwctl.\n", c->name);
+		return;
+	}
 	printf("Usage: fwctl [OPTIONS] %s%s%s\n\n%s\n", c->name,
 	       *c->args ? " " : "", c->args, c->help);
 }
@@ -397,21 +401,27 @@ static int cmd_apply(int argc, char **argv)
 	bool missing_ok = false;
 	uint32_t gen = 0;
 	double t0, apply_ms = 0;
+	uint64_t within = 0;
+	struct fw_confirm pend;
 	int ret, ntg = 0, rc = FW_EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--missing-ok"))
+		if (!strcmp(argv[i], "--missing-ok")) {
 			missing_ok = true;
-		else if (!strcmp(argv[i], "--last-good") && i + 1 < argc)
-			last_good = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1])
-			return usage_error("apply", !strcmp(argv[i], "--last-good") ?
-					   "--last-good needs a FILE" : "unknown option \"%s\"",
-					   argv[i]);
-		else if (!file)
+		} else if (!strcmp(argv[i], "--last-good")) {
+			if (++i >= argc)
+				return usage_error("apply", "--last-good needs a FILE");
+			last_good = argv[i];
+		} else if (!strcmp(argv[i], "--confirm-within")) {
+			if (++i >= argc || !(within = parse_duration(argv[i])))
+				return usage_error("apply", "--confirm-within takes a duration such as 30s or 2m");
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error("apply", "unknown option \"%s\"", argv[i]);
+		} else if (!file) {
 			file = argv[i];
-		else
+		} else {
 			return usage_error("apply", "apply takes one FILE");
+		}
 	}
 	if (!file)
 		return usage_error("apply", "apply takes one FILE");
@@ -464,9 +474,33 @@ static int cmd_apply(int argc, char **argv)
 		rc = state_exit(ret);
 		goto out;
 	}
+	if (confirm_pending(&st, &pend)) {
+		long left = (long)(((int64_t)pend.deadline_ns - (int64_t)fw_now_ns()) / 1000000000);
+
+		fw_err(0, "generation %u waits for 'fwctl confirm' (rollback %s%ld s): confirm or roll back first",
+		       pend.new_gen, left >= 0 ? "in " : "overdue by ", left >= 0 ? left : -left);
+		rc = FW_EXIT_USAGE;
+		goto out;
+	}
+	if (within) {
+		/* the timer first: killed at any point after the switch, the
+		 * rollback still happens; before it, the timer finds nothing */
+		uint32_t active;
+
+		ret = fw_read_active_gen(&st, &active);
+		if (!ret)
+			ret = confirm_start(&st, active ^ 1, within);
+		if (ret) {
+			fw_err(ret, "cannot start the confirm timer; nothing changed");
+			rc = FW_EXIT_KERNEL;
+			goto out;
+		}
+	}
 	t0 = mono_ms();
 	ret = fw_apply_tables(&st, &t, &pol, &gen);
 	if (ret) {
+		if (within)
+			confirm_cancel(&st);
 		rc = FW_EXIT_KERNEL;
 		goto out;
 	}
@@ -510,6 +544,9 @@ static int cmd_apply(int argc, char **argv)
 				    "ingress_rules", (int)pol.dir[0].n_rules,
 				    "egress_rules", (int)pol.dir[1].n_rules,
 				    "sets", sets, "apply_ms", apply_ms, "interfaces", ifs));
+		if (within)
+			fprintf(stderr, "run 'fwctl confirm' within %llu s, or generation %u comes back\n",
+				(unsigned long long)(within / 1000000000ull), gen ^ 1);
 	} else {
 		printf("applied %s: %zu ingress rules (default %s), %zu egress rules (default %s), generation %u\n",
 		       file, pol.dir[0].n_rules,
@@ -527,6 +564,9 @@ static int cmd_apply(int argc, char **argv)
 			printf(": %zu elements loaded\n", total);
 		}
 		printf("  applied in %.0f ms\n", apply_ms);
+		if (within)
+			printf("  run 'fwctl confirm' within %llu s, or generation %u comes back\n",
+			       (unsigned long long)(within / 1000000000ull), gen ^ 1);
 		for (int i = 0; i < ntg; i++)
 			if (att[i].xdp || att[i].tc)
 				attachment_text(&att[i]);
@@ -774,6 +814,48 @@ static void daemon_text(json_t *d)
 		       json_string_value(json_object_get(lr, "error")));
 }
 
+static const char *const confirm_states[] = {
+	[FW_CONFIRM_NONE] = "none",
+	[FW_CONFIRM_PENDING] = "pending",
+	[FW_CONFIRM_CONFIRMED] = "confirmed",
+	[FW_CONFIRM_ROLLED_BACK] = "rolled_back",
+};
+
+static json_t *confirm_json(const struct fw_state *st)
+{
+	struct fw_confirm c;
+	char t1[32], t2[32];
+
+	if (fw_confirm_read(st, &c) || c.state >= sizeof(confirm_states) / sizeof(*confirm_states))
+		return json_null();
+	if (c.state == FW_CONFIRM_NONE)
+		return json_pack("{s:s}", "state", "none");
+	return json_pack("{s:s,s:i,s:i,s:s,s:s,s:I}", "state", confirm_states[c.state],
+			 "generation", (int)c.new_gen, "rollback_to", (int)c.prev_gen,
+			 "deadline", time_str(c.deadline_ns, t1, sizeof(t1)),
+			 "changed", time_str(c.changed_ns, t2, sizeof(t2)),
+			 "timer_pid", (json_int_t)c.timer_pid);
+}
+
+static void confirm_text(const struct fw_state *st)
+{
+	struct fw_confirm c;
+	char t[32];
+
+	if (fw_confirm_read(st, &c) || c.state == FW_CONFIRM_NONE)
+		return;
+	if (c.state == FW_CONFIRM_PENDING) {
+		long left = (long)(((int64_t)c.deadline_ns - (int64_t)fw_now_ns()) / 1000000000);
+
+		printf("confirm   pending: generation %u rolls back to %u at %s (in %ld s) unless 'fwctl confirm'\n",
+		       c.new_gen, c.prev_gen, time_str(c.deadline_ns, t, sizeof(t)), left);
+	} else {
+		printf("confirm   last: generation %u %s at %s\n", c.new_gen,
+		       c.state == FW_CONFIRM_CONFIRMED ? "confirmed" : "rolled back",
+		       time_str(c.changed_ns, t, sizeof(t)));
+	}
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	struct fw_state st = FW_STATE_INIT;
@@ -809,10 +891,11 @@ static int cmd_status(int argc, char **argv)
 
 		for (int i = 0; i < k; i++)
 			json_array_append_new(ifs, attachment_json(&v[i]));
-		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o,s:O}", "version", 1,
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o,s:o,s:O}", "version", 1,
 			"pin_dir", fw_pin_dir(opt_pin_dir), "loaded", loaded,
 			"layout", FW_LAYOUT_VERSION,
 			"policy", have_policy ? policy_meta_json(&mi, &pol, gen) : json_null(),
+			"confirm", loaded ? confirm_json(&st) : json_null(),
 			"interfaces", ifs, "daemon", daemon));
 	} else if (!loaded) {
 		printf("not loaded (no firewall under %s)\n", fw_pin_dir(opt_pin_dir));
@@ -833,6 +916,7 @@ static int cmd_status(int argc, char **argv)
 		} else {
 			printf("policy    none (traffic passes until 'fwctl apply')\n");
 		}
+		confirm_text(&st);
 		printf("interfaces%s\n", k ? "" : " none");
 		for (int i = 0; i < k; i++)
 			attachment_text(&v[i]);
@@ -863,6 +947,8 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 			      "bytes", (json_int_t)c.bytes);
 		if (r->comment[0])
 			json_object_set_new(o, "comment", json_string(r->comment));
+		if (r->failsafe)
+			json_object_set_new(o, "failsafe", json_true());
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
@@ -880,12 +966,13 @@ static void ruleset_text(const char *title, json_t *rs)
 	printf("%s (default %s)\n", title,
 	       json_string_value(json_object_get(rs, "default")));
 	printf("  %4s  %-16s %-6s %12s %14s  %s\n", "#", "id", "action", "packets",
-	       "bytes", "match");
+	       "bytes", "match");	/* F: a failsafe rule, evaluated first */
 	json_array_foreach(rules, i, r) {
 		const char *id = json_string_value(json_object_get(r, "id"));
 
 		match_text(json_object_get(r, "match"), match, sizeof(match));
-		printf("  %4zu  %-16s %-6s %12lld %14lld  %s\n", i, *id ? id : "-",
+		printf("  %4zu%s %-16s %-6s %12lld %14lld  %s\n", i,
+		       json_is_true(json_object_get(r, "failsafe")) ? "F" : " ", *id ? id : "-",
 		       json_string_value(json_object_get(r, "action")),
 		       (long long)json_integer_value(json_object_get(r, "packets")),
 		       (long long)json_integer_value(json_object_get(r, "bytes")), match);
@@ -1062,13 +1149,22 @@ static const struct cmd cmds[] = {
 	{ "validate", cmd_validate, "FILE",
 	  "Parse and compile a policy without touching the kernel. Errors name\n"
 	  "FILE:LINE:COLUMN and the JSON path; exit status 1." },
-	{ "apply", cmd_apply, "FILE [--missing-ok] [--last-good FILE]",
+	{ "apply", cmd_apply, "[--confirm-within DURATION] [--missing-ok] [--last-good FILE] FILE",
 	  "Compile FILE, write it into the standby generation, switch to it\n"
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
 	  "egress when the policy has an \"egress\" section), patterns to every\n"
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
 	  "--missing-ok skips named interfaces that do not exist (yet).\n"
-	  "--last-good saves the policy to FILE after a successful apply." },
+	  "--last-good saves the policy to FILE after a successful apply.\n"
+	  "With --confirm-within (30s, 2m), the previous policy comes back by\n"
+	  "itself unless 'fwctl confirm' runs in time (a detached timer does it,\n"
+	  "even if this fwctl is killed)." },
+	{ "confirm", cmd_confirm, "",
+	  "Keep the policy an 'apply --confirm-within' made live." },
+	{ "rollback", cmd_rollback, "",
+	  "Make the previous policy (the other generation) live again at once;\n"
+	  "cancels a pending confirm. Rolling back twice returns to where you were." },
+	{ "confirm-timer", cmd_confirm, NULL, NULL },	/* internal */
 	{ "attach", cmd_attach, "IFACE [--mode auto|native|skb|hw] [--egress|--no-egress]",
 	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
 	  "then skb, and says which it got. hw offloads the reduced classifier\n"
@@ -1121,7 +1217,8 @@ static void usage(FILE *f)
 		"       fwctl COMMAND --help\n\n"
 		"XDP/tc packet-filter firewall.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].args);
+		if (cmds[i].help)	/* internal commands have none */
+			fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].args);
 	fprintf(f,
 		"\nOptions:\n"
 		"  -j, --json         JSON output (read commands)\n"
@@ -1185,6 +1282,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		fputs("Error: no command given\n", stderr);
 		return FW_EXIT_USAGE;
 	}
 	c = find_cmd(argv[optind]);

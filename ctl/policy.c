@@ -1936,15 +1936,42 @@ static int set_push(struct fw_set *set, size_t *cap, const struct fw_prefix *p)
  * and surrounding whitespace are ignored. Errors name the file as written
  * in the policy (name) and the line, at the "file" value (path).
  */
+#define SET_LINE_MAX	255		/* bytes of one set file line */
+#define SET_FILE_MAX	(256u << 20)	/* bytes of one set file */
+
+/*
+ * One line of f into buf (NUL-terminated, newline dropped): its length,
+ * -1 at the end, -2 for a line over SET_LINE_MAX, -3 for a NUL byte. Reads
+ * a bounded amount whatever the file is (a device with no newline too).
+ */
+static int read_line(FILE *f, char *buf, size_t *total)
+{
+	int ch, n = 0;
+
+	while ((ch = getc_unlocked(f)) != EOF) {
+		if (++*total > SET_FILE_MAX)
+			return -4;
+		if (ch == '\n')
+			break;
+		if (ch == '\0')
+			return -3;
+		if (n == SET_LINE_MAX)
+			return -2;
+		buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return ch == EOF && n == 0 ? -1 : n;
+}
+
 static int load_set_file(struct pctx *c, const char *name, const char *path,
 			 struct fw_set *set, size_t *cap)
 {
-	char msg[sizeof(c->err->msg)], *file = NULL, *line = NULL, *b, *e;
-	size_t lineno = 0, size = 0;
+	char msg[sizeof(c->err->msg)], q[QUOTE_SIZE], line[SET_LINE_MAX + 1];
+	char *file = NULL, *b, *e;
+	size_t lineno = 0, total = 0;
 	struct fw_prefix p;
 	FILE *f = NULL;
-	ssize_t n;
-	int ret = 0;
+	int n, ret = 0;
 
 	if (name[0] == '/' || !c->dir) {
 		file = strdup(name);
@@ -1957,16 +1984,19 @@ static int load_set_file(struct pctx *c, const char *name, const char *path,
 	}
 	if (!file)
 		return -ENOMEM;
+	quote(q, sizeof(q), name);	/* a file name is a value: quoted */
 	f = fopen(file, "re");
 	if (!f) {
-		ret = perr(c, path, "%s: %s", name, strerror(errno));
+		ret = perr(c, path, "%s: %s", q, strerror(errno));
 		goto out;
 	}
-	while ((errno = 0, n = getline(&line, &size, f)) >= 0) {
+	while ((errno = 0, n = read_line(f, line, &total)) != -1) {
 		lineno++;
-		if (memchr(line, '\0', n)) {
-			ret = perr(c, path, "%s:%zu: a NUL byte", name,
-				   lineno);
+		if (n == -2 || n == -3 || n == -4) {
+			ret = n == -4 ? perr(c, path, "%s is larger than %u MiB", q, SET_FILE_MAX >> 20) :
+			      n == -3 ? perr(c, path, "%s:%zu: a NUL byte", q, lineno) :
+			      perr(c, path, "%s:%zu: a line longer than %d bytes", q, lineno,
+				   SET_LINE_MAX);
 			goto out;
 		}
 		e = strchr(line, '#');
@@ -1980,21 +2010,23 @@ static int load_set_file(struct pctx *c, const char *name, const char *path,
 		if (b == e)
 			continue;
 		if (prefix_parse(b, &p, msg, sizeof(msg))) {
-			ret = perr(c, path, "%s:%zu: %s", name, lineno, msg);
+			ret = perr(c, path, "%s:%zu: %s", q, lineno, msg);
+			goto out;
+		}
+		if (set->n_elems >= FW_SET_MAX_ELEMS) {
+			ret = perr(c, path, "%s: more than %d elements", q, FW_SET_MAX_ELEMS);
 			goto out;
 		}
 		ret = set_push(set, cap, &p);
 		if (ret)
 			goto out;
 	}
-	if (ferror(f) || errno) {	/* errno: of the last getline() */
-		int e = errno ? errno : EIO;
+	if (ferror(f)) {
+		int err = errno ? errno : EIO;
 
-		ret = e == ENOMEM ? -ENOMEM :
-		      perr(c, path, "%s: %s", name, strerror(e));
+		ret = err == ENOMEM ? -ENOMEM : perr(c, path, "%s: %s", q, strerror(err));
 	}
 out:
-	free(line);
 	if (f)
 		fclose(f);
 	free(file);
@@ -2165,8 +2197,148 @@ static int parse_sets(struct pctx *c, json_t *obj)
 
 static const char *const top_keys[] = {
 	"version", "description", "interfaces", "non_ip", "default", "rules",
-	"egress", "sets", "fragments", "malformed", NULL
+	"egress", "sets", "fragments", "malformed", "failsafe", NULL
 };
+
+static void free_match(struct fw_match *m);
+
+static void *dup_array(const void *p, size_t n, size_t size, int *ret)
+{
+	void *q;
+
+	if (!p || !n)
+		return NULL;
+	q = malloc(n * size);
+	if (!q)
+		*ret = -ENOMEM;
+	else
+		memcpy(q, p, n * size);
+	return q;
+}
+
+/*
+ * The reply direction of a failsafe matcher: addresses and ports swapped;
+ * TCP flags and ICMP type/code dropped (replies carry others); the rest kept.
+ */
+static int mirror_match(const struct fw_match *in, struct fw_match *out)
+{
+	int ret = 0;
+
+	*out = *in;
+	out->has_src = in->has_dst;
+	out->src_sets = in->dst_sets;
+	out->n_src = in->n_dst;
+	out->src = dup_array(in->dst, in->n_dst, sizeof(*in->dst), &ret);
+	out->has_dst = in->has_src;
+	out->dst_sets = in->src_sets;
+	out->n_dst = in->n_src;
+	out->dst = dup_array(in->src, in->n_src, sizeof(*in->src), &ret);
+	out->has_sport = in->has_dport;
+	out->n_sport = in->n_dport;
+	out->sport = dup_array(in->dport, in->n_dport, sizeof(*in->dport), &ret);
+	out->has_dport = in->has_sport;
+	out->n_dport = in->n_sport;
+	out->dport = dup_array(in->sport, in->n_sport, sizeof(*in->sport), &ret);
+	out->has_tcp_flags = out->has_icmp_type = out->has_icmp_code = false;
+	out->tcp_flags = NULL;
+	out->n_tcp_flags = 0;
+	out->iface = dup_array(in->iface, in->n_iface, sizeof(*in->iface), &ret);
+	out->ifindex = dup_array(in->ifindex, in->n_iface, sizeof(*in->ifindex), &ret);
+	if (ret)
+		free_match(out);
+	return ret;
+}
+
+/*
+ * Put the failsafe rules first in ingress, and their mirrors first in egress.
+ * The mirrors are copies; the ingress rules take over fs's matchers, which
+ * happens last, so on any failure fs still owns them all.
+ */
+static int merge_failsafe(struct fw_policy *pol, struct fw_ruleset *fs)
+{
+	struct fw_rule_ir *v[FW_NDIR] = { NULL, NULL };
+	int ret = 0;
+
+	for (int d = 0; d < FW_NDIR; d++)
+		if (pol->dir[d].n_rules + fs->n_rules > FW_MAX_RULES)
+			return -E2BIG;
+	for (int d = 0; d < FW_NDIR; d++) {
+		v[d] = calloc(pol->dir[d].n_rules + fs->n_rules + 1, sizeof(*v[d]));
+		if (!v[d])
+			ret = -ENOMEM;
+	}
+	for (size_t i = 0; i < fs->n_rules && !ret; i++) {
+		struct fw_rule_ir *m = &v[FW_DIR_EGRESS][i];
+
+		*m = fs->rules[i];
+		m->failsafe = true;
+		memset(&m->pos, 0, sizeof(m->pos));
+		memset(&m->neg, 0, sizeof(m->neg));
+		if (m->id[0])
+			snprintf(m->id, sizeof(m->id), "%.*s.reply",
+				 (int)sizeof(m->id) - 7, fs->rules[i].id);
+		ret = mirror_match(&fs->rules[i].pos, &m->pos);
+		if (!ret)
+			ret = mirror_match(&fs->rules[i].neg, &m->neg);
+	}
+	if (ret) {
+		for (size_t i = 0; v[FW_DIR_EGRESS] && i < fs->n_rules; i++) {
+			free_match(&v[FW_DIR_EGRESS][i].pos);
+			free_match(&v[FW_DIR_EGRESS][i].neg);
+		}
+		free(v[0]);
+		free(v[1]);
+		return ret;
+	}
+	for (size_t i = 0; i < fs->n_rules; i++) {
+		v[FW_DIR_INGRESS][i] = fs->rules[i];
+		v[FW_DIR_INGRESS][i].failsafe = true;
+	}
+	for (int d = 0; d < FW_NDIR; d++) {
+		struct fw_ruleset *rs = &pol->dir[d];
+
+		if (rs->n_rules)
+			memcpy(v[d] + fs->n_rules, rs->rules, rs->n_rules * sizeof(*v[d]));
+		free(rs->rules);
+		rs->rules = v[d];
+		rs->n_rules += fs->n_rules;
+	}
+	pol->n_failsafe = fs->n_rules;
+	free(fs->rules);	/* the ingress rules own the matchers now */
+	fs->rules = NULL;
+	fs->n_rules = 0;
+	return 0;
+}
+
+static int parse_failsafe(struct pctx *c, json_t *arr)
+{
+	struct fw_ruleset fs = { 0 };
+	int ret = parse_ruleset(c, arr, "failsafe", &fs);
+
+	for (size_t i = 0; !ret && i < fs.n_rules; i++) {
+		char p[PATH_SIZE];
+
+		if (fs.rules[i].action != FW_ACT_PASS) {
+			path_key(p, fs.rules[i].path, "action");
+			ret = perr(c, p, "failsafe rules can only pass");
+		}
+	}
+	if (!ret) {
+		ret = merge_failsafe(c->pol, &fs);
+		if (ret == -E2BIG)
+			ret = perr(c, "failsafe",
+				   "failsafe and other rules together exceed the maximum of %d",
+				   FW_MAX_RULES);
+	}
+	if (fs.rules) {
+		for (size_t i = 0; i < fs.n_rules; i++) {
+			free_match(&fs.rules[i].pos);
+			free_match(&fs.rules[i].neg);
+		}
+		free(fs.rules);
+	}
+	return ret;
+}
 
 static int parse_root(struct pctx *c, json_t *root)
 {
@@ -2265,6 +2437,14 @@ static int parse_root(struct pctx *c, json_t *root)
 		if (ret)
 			return ret;
 	}
+
+	/* Last: failsafe rules go before everything the policy says. */
+	v = json_object_get(root, "failsafe");
+	if (v) {
+		ret = parse_failsafe(c, v);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -2302,7 +2482,21 @@ static int parse_owned(char *text, size_t len, const char *name,
 		err->line = jerr.line > 0 ? jerr.line : 0;
 		err->col = err->line ? (jerr.column > 0 ? jerr.column : 1) : 0;
 		err->path[0] = '\0';
-		snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+		/* jansson quotes the bad token raw: escape control bytes */
+		{
+			size_t o = 0;
+
+			for (const char *t = jerr.text; *t && o + 5 < sizeof(err->msg); t++) {
+				unsigned char ch = (unsigned char)*t;
+
+				if (ch < 0x20 || ch == 0x7f)
+					o += (size_t)snprintf(err->msg + o, sizeof(err->msg) - o,
+							      "\\x%02x", ch);
+				else
+					err->msg[o++] = (char)ch;
+			}
+			err->msg[o] = '\0';
+		}
 		ret = -EINVAL;
 		goto out;
 	}

@@ -98,6 +98,7 @@ struct fw_rule_ir {
 	struct fw_match pos;
 	struct fw_match neg;
 	char path[32];		/* JSON path, e.g. "rules[3]" */
+	bool failsafe;		/* from "failsafe": evaluated before the rules */
 };
 
 /* A named set of prefixes (both families may be mixed). */
@@ -136,6 +137,7 @@ struct fw_policy {
 	bool has_egress;	/* the policy has an "egress" object */
 	uint8_t frag_mode;	/* enum fw_frag_mode, "fragments" */
 	uint8_t malformed_action;	/* enum fw_action, "malformed" */
+	size_t n_failsafe;	/* rules [0, n) of both directions are failsafe */
 	struct fw_set *sets;	/* index = set slot in the data path */
 	size_t n_sets;
 };

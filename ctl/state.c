@@ -33,6 +33,7 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS4] = FW_XSTR(FW_MAP_SETS4),
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_META] = FW_PIN_META,
+	[M_CONFIRM] = FW_PIN_CONFIRM,
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");
@@ -95,15 +96,16 @@ static int get_map_id(int fd, uint32_t *id)
 	return 0;
 }
 
-static int create_meta(const char *path)
+/* A map of fwctl's own (not used by programs), pinned at path. */
+static int create_own(const char *path, const char *name, uint32_t value_size,
+		      uint32_t entries)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts);
 	int fd, ret;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, FW_PIN_META, 4, FW_META_SIZE,
-			    FW_NGEN, &opts);
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, 4, value_size, entries, &opts);
 	if (fd < 0)
-		return fw_err(-errno, "cannot create map %s", FW_PIN_META);
+		return fw_err(-errno, "cannot create map %s", name);
 	ret = bpf_obj_pin(fd, path);
 	close(fd);
 	if (ret)
@@ -158,7 +160,13 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, int flags)
 	}
 	snprintf(path, sizeof(path), "%s/%s", pin_dir, FW_PIN_META);
 	if (create && access(path, F_OK)) {
-		ret = create_meta(path);
+		ret = create_own(path, FW_PIN_META, FW_META_SIZE, FW_NGEN);
+		if (ret)
+			goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, FW_PIN_CONFIRM);
+	if (create && access(path, F_OK)) {
+		ret = create_own(path, FW_PIN_CONFIRM, sizeof(struct fw_confirm), 1);
 		if (ret)
 			goto fail;
 	}
@@ -168,6 +176,8 @@ int fw_state_open(struct fw_state *st, const char *pin_dir, int flags)
 		st->fd[i] = bpf_obj_get(path);
 		if (st->fd[i] < 0 && i != M_GEN && (flags & FW_ST_ANY_LAYOUT))
 			continue;	/* flush removes what is there */
+		if (st->fd[i] < 0 && i == M_CONFIRM && errno == ENOENT)
+			continue;	/* made by the first apply that needs it */
 		if (st->fd[i] < 0) {
 			ret = -errno;
 			if (ret == -ENOENT && !create)

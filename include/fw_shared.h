@@ -196,6 +196,26 @@ struct fw_counter {
 };
 _Static_assert(sizeof(struct fw_counter) == 16, "ABI");
 
+/* fw_confirm: the commit-confirm record (ARRAY[1], written by fwctl only). */
+#define FW_PIN_CONFIRM	"fw_confirm"
+enum fw_confirm_state {
+	FW_CONFIRM_NONE = 0,
+	FW_CONFIRM_PENDING,	/* apply --confirm-within: waiting */
+	FW_CONFIRM_CONFIRMED,	/* fwctl confirm came in time */
+	FW_CONFIRM_ROLLED_BACK,	/* the timer or fwctl rollback went back */
+};
+
+struct fw_confirm {
+	__u32 state;		/* enum fw_confirm_state */
+	__u32 prev_gen;		/* where a rollback goes */
+	__u32 new_gen;		/* the generation waiting for confirmation */
+	__u32 timer_pid;	/* the detached fwctl confirm-timer */
+	__u64 deadline_ns;	/* CLOCK_REALTIME */
+	__u64 token;		/* ties the timer to this apply */
+	__u64 changed_ns;	/* CLOCK_REALTIME of the last state change */
+};
+_Static_assert(sizeof(struct fw_confirm) == 40, "ABI");
+
 /* Header of each fw_meta entry; the canonical policy JSON follows it. */
 #define FW_META_MAGIC	0x66776374	/* "fwct" */
 #define FW_META_SIZE	(2u << 20)	/* value size: header + policy text */

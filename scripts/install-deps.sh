@@ -5,6 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	make gcc clang llvm pkg-config libc6-dev linux-libc-dev
+	libclang-rt-14-dev	# libFuzzer and the sanitizer runtimes (make fuzz); clang only recommends it
 	libbpf-dev libxdp-dev xdp-tools bpftool
 	libelf-dev zlib1g-dev
 	libmnl-dev libnl-3-dev libnl-route-3-dev libjansson-dev libcmocka-dev

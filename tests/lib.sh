@@ -456,6 +456,53 @@ fw_ping() {
 	[ "${got:-0}" -eq "$n" ]
 }
 
+# udp_counters PORT...: count UDP datagrams to each PORT at the server's ingress (nftables,
+# netdev family: before any socket buffer), then drop them
+udp_counters() {
+	local p rules=""
+	FW_UDP_PORTS=("$@")
+	for p in "$@"; do
+		rules+="udp dport $p counter drop"$'\n'
+	done
+	in_ns server nft -f - <<-EOF || bail "nft counters on the server"
+	table netdev fwcount {
+		chain in {
+			type filter hook ingress device "$IF_SERVER" priority 0;
+			$rules
+		}
+	}
+	EOF
+}
+
+# udp_counts: "N1 N2 ..." counted so far, in udp_counters' order
+udp_counts() {
+	local json p out=""
+	json=$(in_ns server nft -j list table netdev fwcount)
+	for p in "${FW_UDP_PORTS[@]}"; do
+		out+="$(jq "[.nftables[].rule? | select(. != null) | select(.expr[0].match.right == $p) |
+			.expr[1].counter.packets] | .[0]" <<<"$json") "
+	done
+	echo "${out% }"
+}
+
+# udp_probe: one datagram from the client to SERVER4 on each udp_counters port; prints
+# which arrived, e.g. "1 0 1"
+udp_probe() {
+	local before after i out=""
+	read -r -a before <<<"$(udp_counts)"
+	in_ns client python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in sys.argv[2:]:
+    s.sendto(b"probe", (sys.argv[1], int(p)))' "$SERVER4" "${FW_UDP_PORTS[@]}"
+	sleep 0.05
+	read -r -a after <<<"$(udp_counts)"
+	for i in "${!after[@]}"; do
+		out+="$((after[i] - before[i])) "
+	done
+	echo "${out% }"
+}
+
 # --- fwctl JSON queries -------------------------------------------------------------
 
 # fw_json VERB: fwctl -j VERB in the firewall namespace

@@ -347,7 +347,7 @@ static const struct err_case top_cases[] = {
 	  "policy.json:1:43: unknown key \"rule\" (did you mean \"rules\"?)" },
 	{ "{\"version\": 1, \"default\": \"drop\",\n"
 	  " \"zones\": {}}",
-	  "policy.json:2:11: unknown key \"zones\" (allowed: version, description, interfaces, non_ip, default, rules, egress, sets, fragments, malformed)" },
+	  "policy.json:2:11: unknown key \"zones\" (allowed: version, description, interfaces, non_ip, default, rules, egress, sets, fragments, malformed, failsafe)" },
 	{ "{\"version\": 1, \"default\": \"allow\"}",
 	  "policy.json:1:27: default: \"allow\" is not an action (pass, drop)" },
 	{ "{\"version\": 1, \"default\": 1}",
@@ -1250,13 +1250,13 @@ static const struct err_case set_cases[] = {
 	  "  \"default\": \"drop\",\n"
 	  "  \"sets\": {\"a\": {\"elements\": [], \"file\": \"tests/unit/no-such-file.txt\"}}\n"
 	  "}\n",
-	  "policy.json:4:42: sets.a.file: tests/unit/no-such-file.txt: No such file or directory" },
+	  "policy.json:4:42: sets.a.file: \"tests/unit/no-such-file.txt\": No such file or directory" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
 	  "  \"sets\": {\"a\": {\"file\": \"tests/unit\"}}\n"
 	  "}\n",
-	  "policy.json:4:26: sets.a.file: tests/unit: Is a directory" },
+	  "policy.json:4:26: sets.a.file: \"tests/unit\": Is a directory" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
@@ -2803,7 +2803,7 @@ static void test_set_files(void **state)
 	assert_int_equal(fw_policy_parse_buf(doc, strlen(doc), "policy.json",
 					     &pol, &err), -EINVAL);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)),
-			    "policy.json:2:26: sets.bl.file: lists/bl.txt: No such file or directory");
+			    "policy.json:2:26: sets.bl.file: \"lists/bl.txt\": No such file or directory");
 
 	/* A bad line: file and line in the message, at the "file" value. */
 	write_str(list, "# x\n192.0.2.0/24\n\n  192.0.2.300  # typo\n");
@@ -2812,7 +2812,7 @@ static void test_set_files(void **state)
 			"   \"bl\": {\"elements\": [], \"file\": \"lists/bl.txt\"}}}\n");
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:4: \"192.0.2.300\" is not an IPv4 or IPv6 prefix",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":4: \"192.0.2.300\" is not an IPv4 or IPv6 prefix",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 	assert_null(pol.sets);
@@ -2820,14 +2820,14 @@ static void test_set_files(void **state)
 	write_str(list, "192.0.2.1/24\n");
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:1: 192.0.2.1/24 has host bits set (did you mean 192.0.2.0/24?)",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":1: 192.0.2.1/24 has host bits set (did you mean 192.0.2.0/24?)",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 
 	write_str(list, "192.0.2.0/24\n\n2001:db8::/129\n");
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:3: \"2001:db8::/129\" has a bad prefix length (0-128 for IPv6)",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":3: \"2001:db8::/129\" has a bad prefix length (0-128 for IPv6)",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 
@@ -2835,20 +2835,34 @@ static void test_set_files(void **state)
 	write_str(list, "192.0.2.0 /24\n");
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:1: \"192.0.2.0 /24\" is not an IPv4 or IPv6 prefix",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":1: \"192.0.2.0 /24\" is not an IPv4 or IPv6 prefix",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 	write_str(list, "@ok\n");
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:1: \"@ok\" is not an IPv4 or IPv6 prefix",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":1: \"@ok\" is not an IPv4 or IPv6 prefix",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 
 	write_file(list, "192.0.2.0/24\n192.0.2.1\0junk\n", 28);
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt:2: a NUL byte", path);
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":2: a NUL byte", path);
+	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
+
+	/* A line past 255 bytes (a file with no line ends is refused soon). */
+	{
+		char longline[400];
+
+		memset(longline, '1', sizeof(longline) - 2);
+		longline[sizeof(longline) - 2] = '\n';
+		longline[sizeof(longline) - 1] = '\0';
+		write_str(list, longline);
+	}
+	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\":1: a line longer than 255 bytes", path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 
 	/* Only comments and blanks: an empty set. */
@@ -2865,13 +2879,13 @@ static void test_set_files(void **state)
 	assert_int_equal(unlink(list), 0);
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt: No such file or directory",
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\": No such file or directory",
 		 path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 	assert_int_equal(mkdir(list, 0700), 0);
 	assert_int_equal(fw_policy_parse_file(path, &pol, &err), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:3:35: sets.bl.file: lists/bl.txt: Is a directory", path);
+		 "%s:3:35: sets.bl.file: \"lists/bl.txt\": Is a directory", path);
 	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
 	assert_int_equal(rmdir(list), 0);
 
