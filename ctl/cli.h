@@ -22,6 +22,8 @@ int state_exit(int ret);
 /* Write doc to stdout (compact, or indented with -p) and release it. */
 void emit_json(json_t *doc);
 json_t *prefixes_json(const struct fw_prefix *p, size_t n);
+/* Open a loaded firewall's state: FW_EXIT_OK, or the exit status after saying why. */
+int open_loaded(struct fw_state *st, int flags);
 /* Open the state for reading; *loaded false when there is none. */
 int open_for_read(struct fw_state *st, bool *loaded);
 /* The active generation's policy, re-parsed from its pinned text. */

@@ -202,13 +202,9 @@ int cmd_confirm(int argc, char **argv)
 				 : usage_error(NULL, "confirm-timer takes a TOKEN");
 	if (argc != 1)
 		return usage_error("confirm", "confirm takes no arguments");
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE);
-	if (ret == -ENOENT) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		return FW_EXIT_USAGE;
-	}
+	ret = open_loaded(&st, FW_ST_WRITE);
 	if (ret)
-		return state_exit(ret);
+		return ret;
 	if (!confirm_pending(&st, &c)) {
 		fw_state_close(&st);
 		fw_err(0, "nothing to confirm (no apply --confirm-within is pending)");
@@ -239,13 +235,9 @@ int cmd_rollback(int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("rollback", "rollback takes no arguments");
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE);
-	if (ret == -ENOENT) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		return FW_EXIT_USAGE;
-	}
+	ret = open_loaded(&st, FW_ST_WRITE);
 	if (ret)
-		return state_exit(ret);
+		return ret;
 	ret = fw_read_active_gen(&st, &gen);
 	if (ret) {
 		fw_state_close(&st);

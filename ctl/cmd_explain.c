@@ -207,7 +207,6 @@ int cmd_explain(int argc, char **argv)
 	struct tally t = { 0 };
 	json_t *frames = json_array();
 	uint32_t gen, ifindex = 0;
-	bool loaded;
 	int ret, rc = FW_EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -241,13 +240,9 @@ int cmd_explain(int argc, char **argv)
 		ifindex = (uint32_t)ifx;
 	}
 
-	ret = open_for_read(&st, &loaded);
+	ret = open_loaded(&st, 0);
 	if (ret)
-		return state_exit(ret);
-	if (!loaded) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		return FW_EXIT_USAGE;
-	}
+		return ret;
 	ret = load_live(&st, &gen, &mi, &pol);
 	if (ret) {
 		if (ret == -ENOENT)

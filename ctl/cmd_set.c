@@ -140,16 +140,9 @@ int cmd_set(int argc, char **argv)
 		}
 	}
 
-	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), add || del ? FW_ST_WRITE : 0);
-	if (ret == -ENOENT) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		rc = FW_EXIT_USAGE;
+	rc = open_loaded(&st, add || del ? FW_ST_WRITE : 0);
+	if (rc)
 		goto out_free;
-	}
-	if (ret) {
-		rc = state_exit(ret);
-		goto out_free;
-	}
 	ret = load_active(&st, &gen, &mi, &pol);
 	if (ret) {
 		if (ret == -ENOENT)

@@ -718,6 +718,17 @@ static int cmd_detach(int argc, char **argv)
 /* --- status / show / stats ------------------------------------------------- */
 
 /* Open read-only; print the "not loaded" answer when there is nothing. */
+int open_loaded(struct fw_state *st, int flags)
+{
+	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), flags);
+
+	if (ret == -ENOENT) {
+		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
+		return FW_EXIT_USAGE;
+	}
+	return ret ? state_exit(ret) : FW_EXIT_OK;
+}
+
 int open_for_read(struct fw_state *st, bool *loaded)
 {
 	int ret = fw_state_open(st, fw_pin_dir(opt_pin_dir), 0);
@@ -990,18 +1001,13 @@ static int cmd_show(int argc, char **argv)
 	struct fw_policy pol = { 0 };
 	json_t *doc, *in, *eg;
 	uint32_t gen;
-	bool loaded;
 	int ret;
 
 	if (argc != 1)
 		return usage_error("show", "show takes no arguments");
-	ret = open_for_read(&st, &loaded);
+	ret = open_loaded(&st, 0);
 	if (ret)
-		return state_exit(ret);
-	if (!loaded) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		return FW_EXIT_USAGE;
-	}
+		return ret;
 	ret = load_active(&st, &gen, &mi, &pol);
 	if (ret == -ENOENT) {
 		fw_err(0, "no policy applied");
@@ -1058,18 +1064,13 @@ static int cmd_stats(int argc, char **argv)
 {
 	struct fw_state st = FW_STATE_INIT;
 	json_t *doc;
-	bool loaded;
 	int ret;
 
 	if (argc != 1)
 		return usage_error("stats", "stats takes no arguments");
-	ret = open_for_read(&st, &loaded);
+	ret = open_loaded(&st, 0);
 	if (ret)
-		return state_exit(ret);
-	if (!loaded) {
-		fw_err(0, "no firewall loaded under %s", fw_pin_dir(opt_pin_dir));
-		return FW_EXIT_USAGE;
-	}
+		return ret;
 	doc = json_pack("{s:i}", "version", 1);
 	for (int d = 0; d < FW_NDIR; d++) {
 		json_t *o = json_object();

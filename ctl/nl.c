@@ -93,14 +93,15 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Send one RTM_GETLINK (dump when ifindex == 0 && !name) and collect. */
-static int getlink(int ifindex, const char *name, struct links *ls)
+/*
+ * Send the request in buf (nlh) on a fresh rtnetlink socket and run cb on
+ * every answer, until the end of a dump or the one reply. 0 or -errno.
+ */
+static int nl_request(char *buf, size_t size, struct nlmsghdr *nlh,
+		      mnl_cb_t cb, void *data)
 {
-	static char buf[32768];
-	bool dump = !ifindex && !name;
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
 	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
 	unsigned int seq, portid;
 	int ret;
 
@@ -112,31 +113,19 @@ static int getlink(int ifindex, const char *name, struct links *ls)
 		goto out;
 	}
 	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	if (dump)
-		nlh->nlmsg_flags |= NLM_F_DUMP;
 	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	if (name)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		ret = -errno;
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		ssize_t n = mnl_socket_recvfrom(nl, buf, size);
 
 		if (n < 0) {
 			ret = -errno;
 			goto out;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, link_cb, ls);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (ret < 0) {
 			ret = errno == ENODEV ? -ENODEV : errno ? -errno : -EIO;
 			goto out;
@@ -150,6 +139,26 @@ out:
 	return ret;
 }
 
+/* Send one RTM_GETLINK (dump when ifindex == 0 && !name) and collect. */
+static int getlink(int ifindex, const char *name, struct links *ls)
+{
+	static char buf[32768];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	if (!ifindex && !name)
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_request(buf, sizeof(buf), nlh, link_cb, ls);
+}
+
 static int count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	if (nlh->nlmsg_type == RTM_NEWTFILTER)
@@ -160,51 +169,18 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 int fw_nl_tc_filter_count(int ifindex, uint32_t parent)
 {
 	static char buf[16384];
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tcmsg *tcm;
-	unsigned int seq, portid;
 	int ret, count = 0;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETTFILTER;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
 	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
 	tcm->tcm_parent = parent;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, count_cb, &count);
-		if (ret < 0) {
-			ret = errno ? -errno : -EIO;
-			goto out;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
-	}
-	ret = count;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	ret = nl_request(buf, sizeof(buf), nlh, count_cb, &count);
+	return ret ? ret : count;
 }
 
 int fw_nl_ifindex(const char *name)

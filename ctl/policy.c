@@ -536,40 +536,40 @@ static int missing(struct pctx *c, const char *path, const char *key)
 	return perr(c, path, "missing required key \"%s\"", key);
 }
 
-static int get_action(struct pctx *c, json_t *v, const char *path,
-		      uint8_t *action)
+/*
+ * A string naming one of names[0..n): its index in *out. 'what' and 'list'
+ * word the error: "\"x\" is not an action (pass, drop)".
+ */
+static int get_name(struct pctx *c, json_t *v, const char *path,
+		    const char *const *names, size_t n, const char *what,
+		    const char *list, uint8_t *out)
 {
 	char q[QUOTE_SIZE];
-	size_t i;
 
 	if (!json_is_string(v))
 		return perr(c, path, "expected a string, got %s", type_name(v));
-	for (i = 0; i < ARRAY_SIZE(action_names); i++) {
-		if (!strcmp(json_string_value(v), action_names[i])) {
-			*action = i;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(json_string_value(v), names[i])) {
+			*out = (uint8_t)i;
 			return 0;
 		}
 	}
-	return perr(c, path, "%s is not an action (pass, drop)",
-		    quote(q, sizeof(q), json_string_value(v)));
+	return perr(c, path, "%s is not %s (%s)", quote(q, sizeof(q), json_string_value(v)),
+		    what, list);
+}
+
+static int get_action(struct pctx *c, json_t *v, const char *path,
+		      uint8_t *action)
+{
+	return get_name(c, v, path, action_names, ARRAY_SIZE(action_names),
+			"an action", "pass, drop", action);
 }
 
 static int get_frag_mode(struct pctx *c, json_t *v, const char *path,
 			 uint8_t *mode)
 {
-	char q[QUOTE_SIZE];
-	size_t i;
-
-	if (!json_is_string(v))
-		return perr(c, path, "expected a string, got %s", type_name(v));
-	for (i = 0; i < ARRAY_SIZE(frag_mode_names); i++) {
-		if (!strcmp(json_string_value(v), frag_mode_names[i])) {
-			*mode = i;
-			return 0;
-		}
-	}
-	return perr(c, path, "%s is not a fragments mode (match, pass, drop)",
-		    quote(q, sizeof(q), json_string_value(v)));
+	return get_name(c, v, path, frag_mode_names, ARRAY_SIZE(frag_mode_names),
+			"a fragments mode", "match, pass, drop", mode);
 }
 
 /* A free text of at most max - 1 bytes, copied to out when out is set. */

@@ -456,6 +456,16 @@ fw_ping() {
 	[ "${got:-0}" -eq "$n" ]
 }
 
+# fw_filler_rules N: N rules, each starting with ", ", that match no test traffic (sources in
+# 198.19.0.0/16, UDP ports from 20000): bulk for policies whose apply must do real work
+fw_filler_rules() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf ', { "action": "drop", "src": "198.19.%d.%d/32", "protocol": "udp", "dst_port": %d }' \
+			$((i / 256)) $((i % 256)) $((20000 + i))
+	done
+}
+
 # udp_counters PORT...: count UDP datagrams to each PORT at the server's ingress (nftables,
 # netdev family: before any socket buffer), then drop them
 udp_counters() {

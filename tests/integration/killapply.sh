@@ -10,23 +10,16 @@ fw_sandbox
 KILLS=${KILLS:-50}
 PA=7001 PB=7002 PC=7003
 
-filler() {	# N rules that match none of this traffic: each apply has real work to do
-	local i
-	for ((i = 0; i < $1; i++)); do
-		printf ', { "action": "drop", "src": "198.19.%d.%d/32", "protocol": "udp", "dst_port": %d }' \
-			$((i / 256)) $((i % 256)) $((20000 + i))
-	done
-}
 X=$(fw_policy X <<-EOF
 	{ "version": 1, "interfaces": ["$IF_FW_C"], "default": "drop",
 	  "rules": [ { "id": "a", "action": "pass", "protocol": "udp", "dst_port": $PA },
 	             { "id": "b", "action": "pass", "protocol": "udp", "dst_port": $PB }
-	             $(filler 300) ] }
+	             $(fw_filler_rules 300) ] }
 	EOF
 )
 Y=$(fw_policy Y <<-EOF
 	{ "version": 1, "interfaces": ["$IF_FW_C"], "default": "drop",
-	  "rules": [ $(filler 1500 | sed 's/^, //'),
+	  "rules": [ $(fw_filler_rules 1500 | sed 's/^, //'),
 	             { "id": "b", "action": "drop", "protocol": "udp", "dst_port": $PB },
 	             { "id": "a", "action": "pass", "protocol": "udp", "dst_port": $PA } ] }
 	EOF

@@ -13,23 +13,16 @@ PA=7001 PB=7002 PC=7003
 
 # X passes A and B, Y passes only A; both drop C by default. They also differ in size, so each
 # apply rewrites tables, prefixes and classes, not just an action.
-filler() {	# N: rules that match none of this traffic
-	local i
-	for ((i = 0; i < $1; i++)); do
-		printf ', { "action": "drop", "src": "198.19.%d.%d/32", "protocol": "udp", "dst_port": %d }' \
-			$((i / 256)) $((i % 256)) $((20000 + i))
-	done
-}
 X=$(fw_policy X <<-EOF
 	{ "version": 1, "interfaces": ["$IF_FW_C"], "default": "drop",
 	  "rules": [ { "id": "a", "action": "pass", "protocol": "udp", "dst_port": $PA },
 	             { "id": "b", "action": "pass", "protocol": "udp", "dst_port": $PB }
-	             $(filler 50) ] }
+	             $(fw_filler_rules 50) ] }
 	EOF
 )
 Y=$(fw_policy Y <<-EOF
 	{ "version": 1, "interfaces": ["$IF_FW_C"], "default": "drop",
-	  "rules": [ $(filler 500 | sed 's/^, //'),
+	  "rules": [ $(fw_filler_rules 500 | sed 's/^, //'),
 	             { "id": "b", "action": "drop", "protocol": "udp", "dst_port": $PB },
 	             { "id": "a", "action": "pass", "protocol": "udp", "dst_port": $PA } ] }
 	EOF

@@ -31,6 +31,11 @@ else
 	exit 1
 fi
 
+# the targets make their sandboxes under TMPDIR: a private one, checked and removed at the end
+FUZZ_TMP=$(mktemp -d /tmp/fwctl-fuzzlint.XXXXXX)
+trap 'rm -rf "$FUZZ_TMP"' EXIT
+export TMPDIR=$FUZZ_TMP
+
 for t in fuzz_parse fuzz_compile; do
 	log="$B/fuzz/$t.lint.log"
 	start=$(date +%s)
@@ -48,7 +53,7 @@ for t in fuzz_parse fuzz_compile; do
 			"$(tail -n 30 "$log")"
 	fi
 	# every seed was read (libFuzzer: "INFO: seed corpus: files: N ...")
-	seeds=$(find "$B/fuzz/corpus-$t" -type f -name 'seed-*' | wc -l)
+	seeds=$(find "$B/fuzz/corpus-$t" -type f -name 'seed-*' -size +0c | wc -l)	# libFuzzer skips empty files
 	files=$(sed -n 's/^INFO: seed corpus: files: \([0-9]*\).*/\1/p' "$log")
 	if [ -n "$files" ] && [ "$files" -ge "$seeds" ] && [ "$seeds" -gt 0 ]; then
 		ok "$t: corpus of $files inputs read, the $seeds seeds among them"
@@ -57,7 +62,8 @@ for t in fuzz_parse fuzz_compile; do
 	fi
 done
 # no sandbox directory left behind (the targets remove theirs at exit)
-left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'fwctl-fuzz.*' -newer "$B/fuzz/fuzz_parse" 2>/dev/null)
+# the sandboxes of this run only (a make fuzz elsewhere may be running): our own TMPDIR
+left=$(find "$FUZZ_TMP" -mindepth 1 -maxdepth 1 -name 'fwctl-fuzz.*' 2>/dev/null)
 if [ -z "$left" ]; then
 	ok "fuzz sandbox directories removed"
 else
