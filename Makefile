@@ -3,6 +3,7 @@
 #   make check      install dependencies, build, run every test tier
 #   make demo       install dependencies, build, run the three-namespace lab
 #   make difftest CASES=N SEED=S   kernel vs reference model, N random packets
+#   make bench      benchmarks (make bench-quick: under a minute); see bench/README.md
 #   make install    install fwctl (DESTDIR and PREFIX honoured)
 
 .DELETE_ON_ERROR:
@@ -89,6 +90,31 @@ difftest: deps
 demo: deps
 	$(MAKE) all
 	scripts/demo.sh
+
+# --- benchmarks (bench/, issue 8): not part of check -------------------------
+#   make bench        the full suite (several minutes); make bench-quick: < 60 s
+BENCH_SKELS := $(B)/bench/gen.skel.h $(B)/bench/sink.skel.h
+
+$(B)/bench/%.bpf.o: bench/%.bpf.c | $(B)/bench
+	$(CLANG) $(BPF_CFLAGS) -Ibench $(DEPFLAGS) -c $< -o $@
+$(B)/bench/%.skel.h: $(B)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name fb_$(subst .bpf.o,,$(notdir $<)) > $@
+$(B)/bench/fwbench: bench/fwbench.c $(BENCH_SKELS) $(LIB) | $(B)/bench
+	$(CC) $(FW_CFLAGS) -Ibench -I$(B)/bench $(DEPFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lpthread
+$(B)/bench:
+	mkdir -p $@
+
+bench-build: $(B)/fwctl $(B)/bench/fwbench
+bench: deps
+	$(MAKE) bench-build
+	bench/bench.sh
+bench-quick: deps
+	$(MAKE) bench-build
+	bench/bench.sh --quick
+
+.PHONY: bench bench-quick bench-build
+-include $(wildcard $(B)/bench/*.d)
+# --- end of benchmarks -------------------------------------------------------
 
 install: $(B)/fwctl
 	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
