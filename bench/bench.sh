@@ -9,8 +9,7 @@
 # Output (stdout): a table of medians with [min-max] over the rounds, then "name value"
 # lines (medians). Ratios are taken round by round against e2e.xdpdrop of the same round.
 # Progress goes to stderr. Environment: FWB_ROUNDS, FWB_SECONDS, FWB_WARMUP override the
-# mode's values; FWB_NAPI=threaded (default: the receiver's NAPI runs in its own kthread on
-# the second CPU, the generator on the first) or softirq (both on the generator's CPU).
+# mode's values.
 #
 # Everything it creates (two namespaces joined by a veth pair, a private bpffs, temp files)
 # is removed by the EXIT trap. Frames are sent only out of the veth end inside its own
@@ -31,19 +30,20 @@ else
 	ROUNDS=${FWB_ROUNDS:-5} SECS=${FWB_SECONDS:-2} WARM=${FWB_WARMUP:-0.5}
 	TR_REPEAT=2000000 TR_ROUNDS=7 CP_ROUNDS=5
 fi
-NAPI=${FWB_NAPI:-threaded}
 RULE_COUNTS="1 100 1000 4096"
 
 NS_GEN="fwb-$$-gen"
 NS_RX="fwb-$$-rx"
 IF_GEN="fwb$$g"		# generator's veth end (frames leave here)
 IF_RX="fwb$$r"		# receiver's end: the firewall under test sits here
+IF_HOLD0="fwb$$h0"	# an idle pair (down, no traffic) in the generator's namespace: the
+IF_HOLD1="fwb$$h1"	# programs that BPF_PROG_RUN runs are attached there (see fwbench.c)
 TMP=""
 BPFFS=""
 NS_MADE=()
 START=$(date +%s)
 
-log() { echo "bench: $*" >&2; }
+log() { echo "bench: [$(($(date +%s) - START)) s] $*" >&2; }
 fail() {
 	log "Error: $*"
 	exit 1
@@ -98,20 +98,20 @@ done
 ip link add "$IF_GEN" netns "$NS_GEN" type veth peer name "$IF_RX" netns "$NS_RX" || fail "ip link add"
 ip -n "$NS_GEN" link set "$IF_GEN" up || fail "link up"
 ip -n "$NS_RX" link set "$IF_RX" up || fail "link up"
+ip -n "$NS_GEN" link add "$IF_HOLD0" type veth peer name "$IF_HOLD1" || fail "ip link add (holders)"
 # A veth peer takes redirected frames only with NAPI, which XDP or GRO enables: GRO stays on
 # so that nftables (no XDP program) receives too, and NAPI exists for the threaded switch.
+# Threaded NAPI: the receiver's whole work runs in a kthread (napi/DEV-ID) that fwbench pins
+# to CPU 1 (the generator runs on CPU 0) and whose CPU time it reads.
 in_rx ethtool -K "$IF_RX" gro on >/dev/null || fail "ethtool -K $IF_RX gro on"
-NAPI_CPU=1
-if [ "$NAPI" = threaded ]; then
-	in_rx sh -c "echo 1 > /sys/class/net/$IF_RX/threaded" || fail "threaded NAPI on $IF_RX"
-else
-	NAPI_CPU=-1
-fi
+in_rx sh -c "echo 1 > /sys/class/net/$IF_RX/threaded" || fail "threaded NAPI on $IF_RX"
 
 # --- policies -----------------------------------------------------------------------------
 log "generating policies (checked against fwctl's reference model)"
 for n in $RULE_COUNTS; do
 	"$FWBENCH" rules --rules "$n" --dev "$IF_RX" --out "$TMP/r$n" >/dev/null || fail "rules $n"
+	[ "$n" -gt 1 ] && { "$FWBENCH" rules --rules "$n" --dev "$IF_RX" --out "$TMP/s$n" --sparse >/dev/null ||
+		fail "rules $n (sparse)"; }
 	"$FWBENCH" rules --rules "$n" --out "$TMP/cp$n" --templates 1 >/dev/null || fail "rules $n"
 done
 "$FWBENCH" rules --rules 4096 --egress-rules 4096 --out "$TMP/cp8192" --templates 1 >/dev/null ||
@@ -130,8 +130,17 @@ table netdev fwbench {
 }
 EOF
 
+# cpu_busy: percentage of all CPUs busy over one second (before we start: other tenants)
+cpu_busy() {
+	local a b
+	a=$(head -1 /proc/stat)
+	sleep 1
+	b=$(head -1 /proc/stat)
+	echo "$a $b" | awk '{u = $13 - $2 + $14 - $3 + $15 - $4 + $18 - $7 + $19 - $8
+		i = $16 - $5 + $17 - $6; printf "%.0f", 100 * u / (u + i)}'
+}
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-BUSY_BEFORE=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 20 {printf "%s %s%%; ", $2, $1}')
+BUSY_BEFORE=$(cpu_busy)
 
 # --- control plane -------------------------------------------------------------------------
 # timed_ms CMD...: run CMD in the receiver's namespace; print its wall time in ms (3 decimals)
@@ -143,6 +152,9 @@ timed_ms() {
 export ERRF=$TMP/err
 
 memlock() { in_rx "$FWBENCH" memlock --pin-dir "$BPFFS/cp"; }
+# slab_kb: unreclaimable slab (kB), where the LPM tries' nodes are allocated (system-wide:
+# a cross-check of memlock, disturbed by whatever else the machine allocates meanwhile)
+slab_kb() { awk '$1 == "SUnreclaim:" {print $2}' /proc/meminfo; }
 
 log "control plane: $CP_ROUNDS rounds"
 awk 'BEGIN { for (i = 0; i < 1000000; i++)
@@ -182,8 +194,11 @@ for r in $(seq 0 $((CP_ROUNDS - 1))); do
 		echo "mem.maps.r4096.bytes 0 $m4096" >>"$RAW"
 		echo "mem.per_rule.bytes 0 $(awk -v a="$m1" -v b="$m4096" 'BEGIN {printf "%.0f", (b - a) / 4095}')" >>"$RAW"
 	fi
+	k0=$(slab_kb)
 	echo "set.1m.load.ms $r $(timed_ms $CPCTL apply "$TMP/set1m.json")" >>"$RAW" ||
 		fail "apply of a 10^6 set: $(cat "$ERRF")"
+	k1=$(slab_kb)
+	echo "set.1m.slab_bytes_per_elem $r $(awk -v a="$k0" -v b="$k1" 'BEGIN {printf "%.1f", (b - a) * 1024 / 1000000}')" >>"$RAW"
 	ml=$(memlock)
 	gen=$(awk '$1 == "active" {print $2}' <<<"$ml")
 	s1=$(awk -v k="set4.g$gen" '$1 == k {print $2}' <<<"$ml")
@@ -201,20 +216,28 @@ TR_ARGS=(xdpdrop=drop)
 for n in $RULE_COUNTS; do
 	TR_ARGS+=("fwctl.r$n=$TMP/r$n.json" "fwctl.r$n.spread=$TMP/r$n.json,$TMP/r$n.tmpl")
 done
-in_rx "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --repeat "$TR_REPEAT" --rounds "$TR_ROUNDS" "${TR_ARGS[@]}" |
+for n in 100 1000 4096; do	# (with one rule, sparse is the same policy)
+	TR_ARGS+=("fwctl.r$n.sparse=$TMP/s$n.json" "fwctl.r$n.sparse.spread=$TMP/s$n.json,$TMP/s$n.tmpl")
+done
+ip netns exec "$NS_GEN" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "$IF_HOLD0,$IF_HOLD1" --repeat "$TR_REPEAT" --rounds "$TR_ROUNDS" "${TR_ARGS[@]}" |
 	awk '{print "testrun." $1 ".ns", $2, $3}' >>"$RAW"
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "testrun"
 
 # --- end to end ------------------------------------------------------------------------------------
-# e2e NAME COUNTER [TEMPLATES]: one window; records rx Mpps and the generator's Mpps
+# e2e NAME COUNTER [TEMPLATES]: one window. Records the receiver's packets per second of its
+# own CPU time (e2e.NAME.mpps: what it processes on a CPU of its own), per second of wall
+# time, its CPU share, and the generator's frames per second.
 e2e() {
-	local name=$1 count=$2 tmpl=${3:-} out
+	local name=$1 count=$2 tmpl=${3:-} out cpu wall share tx
 	out=$("$FWBENCH" e2e --gen-ns "$NS_GEN" --gen-dev "$IF_GEN" --rx-ns "$NS_RX" --rx-dev "$IF_RX" \
-		--count "$count" --seconds "$SECS" --warmup "$WARM" --gen-cpu 0 --napi-cpu "$NAPI_CPU" \
-		${tmpl:+--templates "$tmpl"}) || fail "e2e $name"
-	read -r rx tx _ <<<"$out"
-	echo "e2e.$name.mpps $r $(awk -v v="$rx" 'BEGIN {printf "%.3f", v / 1e6}')" >>"$RAW"
-	echo "gen.$name.mpps $r $(awk -v v="$tx" 'BEGIN {printf "%.3f", v / 1e6}')" >>"$RAW"
+		--count "$count" --seconds "$SECS" --warmup "$WARM" --gen-cpu 0 --napi-cpu 1 \
+		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"}) || fail "e2e $name"
+	read -r cpu wall share tx <<<"$out"
+	awk -v n="$name" -v r="$r" -v c="$cpu" -v w="$wall" -v s="$share" -v t="$tx" 'BEGIN {
+		printf "e2e.%s.mpps %s %.3f\n", n, r, c / 1e6
+		printf "wall.%s.mpps %s %.3f\n", n, r, w / 1e6
+		printf "rxcpu.%s %s %.2f\n", n, r, s
+		printf "gen.%s.mpps %s %.3f\n", n, r, t / 1e6 }' >>"$RAW"
 }
 
 FW_COUNT="percpu:$BPFFS/fw/fw_stats:1,3"		# ingress rule drops + default drops
@@ -230,7 +253,7 @@ nft_check() {
 	[ "$s" -gt 0 ] && [ "$s" -eq $((l + d)) ] || fail "nft $1: seen $s packets, dropped $l + $d"
 }
 
-log "end to end: $ROUNDS rounds of ${SECS} s windows, NAPI $NAPI"
+log "end to end: $ROUNDS rounds of ${SECS} s windows"
 for r in $(seq 0 $((ROUNDS - 1))); do
 	log "round $((r + 1))/$ROUNDS"
 	e2e xdpdrop sink
@@ -240,14 +263,18 @@ for r in $(seq 0 $((ROUNDS - 1))); do
 		e2e "fwctl.r$n" "$FW_COUNT"
 		e2e "fwctl.r$n.spread" "$FW_COUNT" "$TMP/r$n.tmpl"
 	done
+	in_rx $FWCTL apply "$TMP/s4096.json" >/dev/null || fail "fwctl apply s4096"
+	e2e fwctl.r4096.sparse "$FW_COUNT"
+	e2e fwctl.r4096.sparse.spread "$FW_COUNT" "$TMP/s4096.tmpl"
 	# every packet fwctl saw was dropped by the last rule or the default
 	other=$(in_rx $FWCTL -j stats | jq '[.ingress | to_entries[] |
 		select(.key != "rule_drop" and .key != "default_drop") | .value.packets] | add')
 	[ "$other" = 0 ] || fail "fwctl counted $other packets that were not dropped by a rule or the default"
 	in_rx $FWCTL flush >/dev/null || fail "fwctl flush"
 
-	in_rx xdp-filter load "$IF_RX" >/dev/null && in_rx xdp-filter port 80 >/dev/null ||
-		fail "xdp-filter load $IF_RX; xdp-filter port 80"
+	# (libxdp says on stderr that it finds no bpffs for its dispatcher: single-program mode)
+	in_rx xdp-filter load "$IF_RX" >/dev/null 2>"$ERRF" && in_rx xdp-filter port 80 >/dev/null 2>>"$ERRF" ||
+		fail "xdp-filter load $IF_RX; xdp-filter port 80: $(cat "$ERRF")"
 	e2e xdpfilter "$XF_COUNT"
 	in_rx xdp-filter unload "$IF_RX" >/dev/null || fail "xdp-filter unload"
 
@@ -268,10 +295,11 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- statistics and report ----------------------------------------------------------------------------
 # ratios, round by round: against xdpdrop (single flow) or xdpdrop.spread (spread configs)
 awk '
-	$1 ~ /^e2e\./ { v[$1, $2] = $3; names[$1] = 1; rounds[$2] = 1 }
+	$1 ~ /^e2e\..*\.mpps$/ { v[$1, $2] = $3; if (!($1 in names)) order[++k] = $1; names[$1] = 1; rounds[$2] = 1 }
 	$1 ~ /^testrun\./ { t[$1, $2] = $3 }
 	END {
-		for (n in names) {
+		for (i = 1; i <= k; i++) {
+			n = order[i]
 			if (n ~ /^e2e\.xdpdrop/) continue
 			base = n ~ /\.spread\.mpps$/ ? "e2e.xdpdrop.spread.mpps" : "e2e.xdpdrop.mpps"
 			rn = n; sub(/\.mpps$/, ".ratio", rn)
@@ -313,23 +341,30 @@ DUR=$(($(date +%s) - START))
 {
 	echo "# fwctl benchmarks ($MODE): $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r)," \
 		"$(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), took ${DUR} s"
-	echo "# rounds: e2e $ROUNDS x ${SECS} s windows (NAPI $NAPI), testrun $TR_ROUNDS x $TR_REPEAT runs," \
+	echo "# rounds: e2e $ROUNDS x ${SECS} s windows, testrun $TR_ROUNDS x $TR_REPEAT runs," \
 		"control plane $CP_ROUNDS; medians [min-max] over rounds"
-	echo "# load average before: $LOAD_BEFORE, after: $LOAD_AFTER${BUSY_BEFORE:+; busy before start: $BUSY_BEFORE}"
+	echo "# other load: ${BUSY_BEFORE}% of the CPUs busy before the start; load average before $LOAD_BEFORE," \
+		"after $LOAD_AFTER"
 	echo
-	echo "## End to end: 60-byte TCP SYNs (64 on a wire) from the live-frames generator, one veth pair"
-	printf '%-28s %-30s %-30s %s\n' "receiver" "Mpps" "ratio to XDP_DROP" "generator Mpps"
+	echo "## End to end: 60-byte TCP SYNs (64 on a wire) from the live-frames generator over a veth pair"
+	echo "# Mpps: packets the receiver processed per second of its own CPU time (threaded NAPI on CPU 1);"
+	echo "# wall: per second of wall time, with the receiver's CPU share; gen: frames the generator sent"
+	printf '%-26s %-26s %-24s %-8s %-5s %s\n' "receiver" "Mpps" "ratio to XDP_DROP" "wall" "CPU" "gen"
 	for c in xdpdrop xdpdrop.spread fwctl.r1 fwctl.r1.spread fwctl.r100 fwctl.r100.spread \
-		fwctl.r1000 fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread xdpfilter \
+		fwctl.r1000 fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread \
+		fwctl.r4096.sparse fwctl.r4096.sparse.spread xdpfilter \
 		nft.linear1000 nft.linear1000.spread nft.set1000 nft.set1000.spread nft.drop; do
 		case $c in xdpdrop*) ratio="1" ;; *) ratio=$(cell "e2e.$c.ratio" "%.3f") ;; esac
-		printf '%-28s %-30s %-30s %s\n' "$c" "$(cell "e2e.$c.mpps" "%.3f")" "$ratio" "$(get "gen.$c.mpps")"
+		printf '%-26s %-26s %-24s %-8s %-5s %s\n' "$c" "$(cell "e2e.$c.mpps" "%.3f")" "$ratio" \
+			"$(get "wall.$c.mpps")" "$(get "rxcpu.$c")" "$(get "gen.$c.mpps")"
 	done
 	echo
 	echo "## Per packet: BPF_PROG_TEST_RUN, ns per packet"
 	printf '%-28s %s\n' "program" "ns/packet"
 	for c in xdpdrop fwctl.r1 fwctl.r1.spread fwctl.r100 fwctl.r100.spread fwctl.r1000 \
-		fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread; do
+		fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread \
+		fwctl.r100.sparse fwctl.r100.sparse.spread fwctl.r1000.sparse fwctl.r1000.sparse.spread \
+		fwctl.r4096.sparse fwctl.r4096.sparse.spread; do
 		printf '%-28s %s\n' "$c" "$(cell "testrun.$c.ns" "%.1f")"
 	done
 	printf '%-28s %s\n' "fwctl r4096 / r1" "$(cell testrun.fwctl.r4096.vs_r1 "%.2f")"
@@ -339,11 +374,12 @@ DUR=$(($(date +%s) - START))
 	printf '%-44s %s\n' "apply 4096 rules" "$(cell apply.r4096.ms "%.1f")"
 	printf '%-44s %s\n' "apply 8192 rules (4096 in + 4096 out)" "$(cell apply.r8192.ms "%.1f")"
 	printf '%-44s %s\n' "apply 8192 rules, first (maps created)" "$(cell apply.r8192.first.ms "%.1f")"
-	printf '%-44s %s\n' "apply 10000 rules" "refused: ${CP10K_ERR#Error: }"
+	printf '%-44s %s\n' "apply 10000 rules" "refused: ${CP10K_ERR#*json:*:*: }"
 	printf '%-44s %s\n' "validate 4096 rules (parse + compile)" "$(cell validate.r4096.ms "%.1f")"
 	printf '%-44s %s\n' "apply a policy with a 10^6-prefix set" "$(cell set.1m.load.ms "%.0f")"
 	printf '%-44s %s\n' "set add --file, 10^6 more prefixes" "$(cell set.1m.add.ms "%.0f")"
-	printf '%-44s %s\n' "set memory, bytes per element" "$(cell set.1m.bytes_per_elem "%.1f")"
+	printf '%-44s %s\n' "set memory, bytes per element (memlock)" "$(cell set.1m.bytes_per_elem "%.1f")"
+	printf '%-44s %s\n' "  the same, from the slab growth" "$(cell set.1m.slab_bytes_per_elem "%.1f")"
 	printf '%-44s %s\n' "all maps, 1 rule / 4096 rules (bytes)" "$(get mem.maps.r1.bytes) / $(get mem.maps.r4096.bytes)"
 	printf '%-44s %s\n' "memory per rule (bytes)" "$(get mem.per_rule.bytes)"
 	echo
@@ -360,7 +396,7 @@ DUR=$(($(date +%s) - START))
 		}'
 	echo
 	echo "## name value (medians)"
-	awk '$1 !~ /^gen\./ {print $1, $2}' "$SUM"
+	awk '$1 !~ /^(gen|wall|rxcpu)\./ {print $1, $2}' "$SUM"
 	[ "$CP10K_RC" -ne 0 ] && echo "apply.r10000.ms n/a"
 	echo "bench.seconds $DUR"
 }

@@ -376,6 +376,54 @@ static void gen_rules(struct brule *r, int n, bool wrap)
 	};
 }
 
+/* Does rule b match the packet v (src, dst, sport, dport; TCP)? */
+static bool rule_has(const struct brule *b, const uint32_t v[4])
+{
+	return b->proto == IPPROTO_TCP &&
+	       (v[0] & pmask(b->plen[0])) == b->addr[0] &&
+	       (v[1] & pmask(b->plen[1])) == b->addr[1] &&
+	       v[2] >= b->lo[0] && v[2] <= b->hi[0] && v[3] >= b->lo[1] && v[3] <= b->hi[1];
+}
+
+/*
+ * The sparse variant: every field of an early rule random over the whole
+ * benchmark range (prefixes of mixed lengths in 198.18.0.0/15, any ports),
+ * redrawn while it would match the probe. The probe still matches only the
+ * last rule, but most rules share few of its field values, as in policies
+ * where rules are about different hosts and services. Rules may overlap.
+ */
+static void gen_rules_sparse(struct brule *r, int n)
+{
+	static const uint8_t plens[] = { 16, 18, 20, 22, 24, 24, 26, 28, 30, 32, 32 };
+	const uint32_t probe[4] = { PROBE_SRC, PROBE_DST, PROBE_SPORT, PROBE_DPORT };
+
+	for (int i = 0; i < n - 1; i++) {
+		struct brule *b = &r[i];
+
+		do {
+			b->miss = NF;
+			b->action = rnd() & 1 ? FW_ACT_DROP : FW_ACT_PASS;
+			b->proto = rnd_in(0, 99) < 80 ? IPPROTO_TCP : IPPROTO_UDP;
+			for (int f = 0; f < 2; f++) {
+				b->plen[f] = plens[rnd_in(0, ARRAY_SIZE(plens) - 1)];
+				b->addr[f] = (0xc6120000u | (rnd() & 0x1ffff)) & pmask(b->plen[f]);
+			}
+			for (int f = 0; f < 2; f++) {
+				uint32_t w = rnd_in(0, 99) < 10 ? rnd_in(129, 16384) : rnd_width();
+				uint32_t lo = rnd_in(0, 65535 - w + 1);
+
+				b->lo[f] = (uint16_t)lo;
+				b->hi[f] = (uint16_t)(lo + w - 1);
+			}
+		} while (rule_has(b, probe));
+	}
+	r[n - 1] = (struct brule){
+		.addr = { N_SRC, N_DST }, .plen = { N_PLEN, N_PLEN },
+		.proto = IPPROTO_TCP, .action = FW_ACT_DROP, .miss = NF,
+		.lo = { N_SPORT_LO, N_DPORT_LO }, .hi = { N_SPORT_HI, N_DPORT_HI },
+	};
+}
+
 static const char *ip4(uint32_t a, char *buf)
 {
 	uint32_t n = htonl(a);
@@ -578,8 +626,17 @@ static void spread_packet(const struct brule *r, int n, uint32_t t, uint32_t v[4
 	v[1] = rnd_in_prefix(b->addr[1], b->plen[1]);
 	v[2] = rnd_in(b->lo[0], b->hi[0]);
 	v[3] = rnd_in(b->lo[1], b->hi[1]);
-	if (b->miss == F_PROTO)		/* a UDP rule: a TCP packet misses it anyway */
+	if (b->miss == F_PROTO || b->proto != IPPROTO_TCP)
+		return;			/* a UDP rule: a TCP packet misses it anyway */
+	if (b->miss == NF) {		/* sparse: move one field out of the rule */
+		switch (rnd_in(0, 3)) {
+		case 0: v[0] ^= b->plen[0] ? 1u << (32 - b->plen[0]) : 0; break;
+		case 1: v[1] ^= b->plen[1] ? 1u << (32 - b->plen[1]) : 0; break;
+		case 2: v[2] = b->lo[0] ? b->lo[0] - 1u : b->hi[0] + 1u; break;
+		default: v[3] = b->lo[1] ? b->lo[1] - 1u : b->hi[1] + 1u; break;
+		}
 		return;
+	}
 	g = b->miss == F_SRC ? F_DST : F_SRC;
 	v[g] = rnd_outside(g == F_SRC ? N_SRC : N_DST,
 			   (g == F_SRC ? N_SRC : N_DST) | ~pmask(N_PLEN),
@@ -624,12 +681,13 @@ static int cmd_rules(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "templates", required_argument, NULL, 't' },
 		{ "no-check", no_argument, NULL, 'C' },
+		{ "sparse", no_argument, NULL, 'S' },
 		{ 0 }
 	};
-	int n = 0, neg = 0, c, hits_last = 0, hits_none = 0;
+	int n = 0, neg = 0, c, hits_last = 0, hits_none = 0, fallbacks = 0;
 	uint32_t ntmpl = 16384;
 	const char *dev = "", *out = NULL;
-	bool check = true;
+	bool check = true, sparse = false;
 	char path[4096];
 	struct brule *r, *eg = NULL;
 	struct fb_tmpl *t;
@@ -648,15 +706,19 @@ static int cmd_rules(int argc, char **argv)
 		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
 		case 't': ntmpl = (uint32_t)atoi(optarg); break;
 		case 'C': check = false; break;
+		case 'S': sparse = true; break;
 		default: return 1;
 		}
 	}
 	if (n < 1 || !out || ntmpl < 1 || ntmpl > FB_MAX_TMPL || neg < 0)
-		die("usage: fwbench rules --rules N [--egress-rules M] --out PREFIX [--dev DEV] [--seed S] [--templates K] [--no-check]");
+		die("usage: fwbench rules --rules N [--egress-rules M] --out PREFIX [--dev DEV] [--seed S] [--templates K] [--no-check] [--sparse]");
 	r = calloc((size_t)n, sizeof(*r));
 	if (!r)
 		die("out of memory");
-	gen_rules(r, n, !check);
+	if (sparse)
+		gen_rules_sparse(r, n);
+	else
+		gen_rules(r, n, !check);
 	if (neg) {
 		eg = calloc((size_t)neg, sizeof(*eg));
 		if (!eg)
@@ -676,8 +738,10 @@ static int cmd_rules(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s.linear.nft", out);
 	write_nft_linear(path, r, n, dev);
-	snprintf(path, sizeof(path), "%s.set.nft", out);
-	write_nft_set(path, r, n, dev);
+	if (!sparse) {		/* the verdict map needs disjoint rules */
+		snprintf(path, sizeof(path), "%s.set.nft", out);
+		write_nft_set(path, r, n, dev);
+	}
 
 	desc_of(PROBE_SRC, PROBE_DST, PROBE_SPORT, PROBE_DPORT, &d);
 	if (check_pkt(&pol, n, &d) != n - 1)
@@ -689,11 +753,21 @@ static int cmd_rules(int argc, char **argv)
 		uint32_t v[4];
 		int m;
 
-		spread_packet(r, n, i, v);
-		desc_of(v[0], v[1], (uint16_t)v[2], (uint16_t)v[3], &d);
-		m = check_pkt(&pol, n, &d);
-		if (m == -2)
-			die("template %u matches a rule other than the last", i);
+		for (int try = 0;; try++) {	/* sparse rules overlap: redraw */
+			if (try < 50) {
+				spread_packet(r, n, i, v);
+			} else {		/* covered by other rules: the probe */
+				v[0] = PROBE_SRC, v[1] = PROBE_DST;
+				v[2] = PROBE_SPORT, v[3] = PROBE_DPORT;
+				fallbacks++;
+			}
+			desc_of(v[0], v[1], (uint16_t)v[2], (uint16_t)v[3], &d);
+			m = check_pkt(&pol, n, &d);
+			if (m != -2)
+				break;
+			if (!sparse || try == 50)
+				die("template %u matches a rule other than the last", i);
+		}
 		m == n - 1 ? hits_last++ : hits_none++;
 		build_frame(frame, zero_mac, zero_mac, v[0], v[1], (uint16_t)v[2], (uint16_t)v[3]);
 		frame_to_tmpl(frame, &t[i]);
@@ -702,8 +776,8 @@ static int cmd_rules(int argc, char **argv)
 	f = fopen(path, "wb");
 	if (!f || fwrite(t, sizeof(*t), ntmpl, f) != ntmpl || fclose(f))
 		die("cannot write %s", path);
-	printf("%s: %d rules (+%d egress); probe matches rule %d; %u templates: %d match the last rule, %d none\n",
-	       out, n, neg, n - 1, ntmpl, hits_last, hits_none);
+	printf("%s: %d rules (+%d egress); probe matches rule %d; %u templates: %d match the last rule, %d none (%d are the probe)\n",
+	       out, n, neg, n - 1, ntmpl, hits_last, hits_none, fallbacks);
 	fw_policy_free(&pol);
 	free(t);
 	free(r);
@@ -711,15 +785,45 @@ static int cmd_rules(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * BPF_PROG_RUN of an XDP program with repeat > 1 adds the program to the
+ * kernel's XDP dispatcher and removes it again, and each change rewrites
+ * the dispatcher and waits for an RCU grace period: milliseconds per call,
+ * far more than the run. A program that is attached (native mode) to some
+ * device stays in the dispatcher, and the calls only count references. So
+ * the benchmark attaches its programs to an idle holder veth (down, never
+ * carrying traffic) for as long as it runs them.
+ */
+static int hold_attach(const char *dev, int prog_fd)
+{
+	int ifindex = dev ? (int)if_nametoindex(dev) : 0;
+
+	if (!dev)
+		return 0;
+	if (!ifindex)
+		return -ENODEV;
+	return bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+}
+
+static void hold_detach(const char *dev)
+{
+	int ifindex = dev ? (int)if_nametoindex(dev) : 0;
+
+	if (ifindex)
+		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+}
+
 /* --- e2e ------------------------------------------------------------------------- */
 
 struct gen_ctx {
 	int ns_fd;
 	const char *dev;
+	const char *hold;	/* holder device in the generator's netns */
 	int cpu;
 	const char *tmpl_path;
 	const uint8_t *dmac;
-	_Atomic uint64_t sent;
+	double rate;		/* offered frames/s; 0: flat out */
+	volatile uint64_t *sent;	/* the program's counter (mmap'ed .bss) */
 	_Atomic int stop;
 	_Atomic int ready;
 	int err;
@@ -786,6 +890,7 @@ static void *gen_main(void *arg)
 		goto fail;
 	}
 	skel->rodata->n_tmpl = ntmpl;
+	skel->rodata->gap_ns = g->rate > 0 ? (uint64_t)(1e9 / g->rate) : 0;
 	if (fb_gen__load(skel)) {
 		snprintf(g->errmsg, sizeof(g->errmsg), "cannot load the generator");
 		goto fail;
@@ -795,10 +900,15 @@ static void *gen_main(void *arg)
 			snprintf(g->errmsg, sizeof(g->errmsg), "template map: %s", strerror(errno));
 			goto fail;
 		}
+	if (hold_attach(g->hold, bpf_program__fd(skel->progs.fb_gen))) {
+		snprintf(g->errmsg, sizeof(g->errmsg), "cannot attach to the holder %s", g->hold);
+		goto fail;
+	}
 	probe_frame(frame, smac, g->dmac);
 	ctx.data_end = FB_FRAME_LEN;
 	ctx.ingress_ifindex = ifindex;
 	fd = bpf_program__fd(skel->progs.fb_gen);
+	g->sent = (volatile uint64_t *)&skel->bss->sent;
 	g->ready = 1;
 	while (!g->stop) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = FB_FRAME_LEN,
@@ -812,20 +922,29 @@ static void *gen_main(void *arg)
 			goto fail;
 		}
 		g->ns_per_frame = o.duration;
-		g->sent += GEN_REPEAT;
 	}
+	hold_detach(g->hold);
 	fb_gen__destroy(skel);
 	free(tmpl);
 	return NULL;
 fail:
 	g->err = 1;
 	g->ready = 1;
+	hold_detach(g->hold);
 	fb_gen__destroy(skel);
 	free(tmpl);
 	return NULL;
 }
 
-/* Pin the receiving device's threaded-NAPI kthreads ("napi/DEV-ID") to cpu. */
+/*
+ * Pin the receiving device's threaded-NAPI kthreads ("napi/DEV-ID") to cpu
+ * and note their pids: the receiver's whole work (XDP, or GRO, the stack and
+ * nftables) runs in them. Returns how many there are.
+ */
+#define MAX_NAPI 8
+static pid_t napi_pids[MAX_NAPI];
+static int n_napi;
+
 static int pin_napi(const char *dev, int cpu)
 {
 	char want[64], path[64], comm[64];
@@ -847,12 +966,34 @@ static int pin_napi(const char *dev, int cpu)
 		if (!f)
 			continue;
 		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, want, strlen(want)) &&
-		    !pin_cpu(cpu, pid))
+		    !pin_cpu(cpu, pid) && n_napi < MAX_NAPI) {
+			napi_pids[n_napi++] = pid;
 			found++;
+		}
 		fclose(f);
 	}
 	closedir(d);
 	return found;
+}
+
+/* CPU time (ns) the NAPI threads have run: /proc/PID/schedstat, field 1. */
+static uint64_t napi_cpu_ns(void)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < n_napi; i++) {
+		char path[64];
+		unsigned long long v = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", napi_pids[i]);
+		f = fopen(path, "r");
+		if (!f || fscanf(f, "%llu", &v) != 1)
+			die("cannot read %s", path);
+		fclose(f);
+		sum += v;
+	}
+	return sum;
 }
 
 enum cnt_kind { CNT_SINK, CNT_PERCPU, CNT_CMD };
@@ -939,6 +1080,8 @@ static int cmd_e2e(int argc, char **argv)
 		{ "gen-cpu", required_argument, NULL, 'c' },
 		{ "napi-cpu", required_argument, NULL, 'n' },
 		{ "count", required_argument, NULL, 'C' },
+		{ "hold-dev", required_argument, NULL, 'H' },
+		{ "rate", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	const char *gen_ns = NULL, *rx_ns = NULL, *rx_dev = NULL, *spec = NULL;
@@ -946,8 +1089,9 @@ static int cmd_e2e(int argc, char **argv)
 	struct gen_ctx g = { .cpu = 0 };
 	struct counter cnt = { 0 };
 	struct fb_sink *sink = NULL;
+	struct bpf_program *sink_prog = NULL;
 	uint8_t dmac[6];
-	uint64_t c0, c1, s0, s1;
+	uint64_t c0, c1, s0, s1, u0, u1;
 	int napi_cpu = 1, rx_fd, rx_ifindex = 0, c, pinned;
 	pthread_t th;
 
@@ -963,12 +1107,14 @@ static int cmd_e2e(int argc, char **argv)
 		case 'c': g.cpu = atoi(optarg); break;
 		case 'n': napi_cpu = atoi(optarg); break;
 		case 'C': spec = optarg; break;
+		case 'H': g.hold = optarg; break;
+		case 'P': g.rate = atof(optarg); break;
 		default: return 1;
 		}
 	}
 	if (!gen_ns || !g.dev || !rx_ns || !rx_dev || !spec || secs <= 0)
-		die("usage: fwbench e2e --gen-ns NS --gen-dev DEV --rx-ns NS --rx-dev DEV --count SPEC [--templates FILE] [--seconds S] [--warmup S] [--gen-cpu N] [--napi-cpu N]\n"
-		    "  SPEC: sink | percpu:PINNED-MAP:IDX[,IDX...] | cmd:SHELL-COMMAND");
+		die("usage: fwbench e2e --gen-ns NS --gen-dev DEV --rx-ns NS --rx-dev DEV --count SPEC [--templates FILE] [--seconds S] [--warmup S] [--gen-cpu N] [--napi-cpu N] [--hold-dev DEV] [--rate PPS]\n"
+		    "  SPEC: sink | sink-read | percpu:PINNED-MAP:IDX[,IDX...] | cmd:SHELL-COMMAND");
 	g.ns_fd = open_ns(gen_ns);
 	rx_fd = open_ns(rx_ns);
 	if (setns(rx_fd, CLONE_NEWNET))
@@ -978,13 +1124,14 @@ static int cmd_e2e(int argc, char **argv)
 		die("no device %s in %s", rx_dev, rx_ns);
 	g.dmac = dmac;
 
-	if (!strcmp(spec, "sink")) {
+	if (!strcmp(spec, "sink") || !strcmp(spec, "sink-read")) {
 		LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
 
 		sink = fb_sink__open_and_load();
 		if (!sink)
 			die("cannot load the sink program");
-		if (bpf_xdp_attach(rx_ifindex, bpf_program__fd(sink->progs.fb_count),
+		sink_prog = spec[4] ? sink->progs.fb_read : sink->progs.fb_count;
+		if (bpf_xdp_attach(rx_ifindex, bpf_program__fd(sink_prog),
 				   XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, &ao))
 			die("cannot attach the sink to %s (is an XDP program there?)", rx_dev);
 		cnt.kind = CNT_SINK;
@@ -1009,9 +1156,10 @@ static int cmd_e2e(int argc, char **argv)
 	} else {
 		die("bad counter %s", spec);
 	}
-	pinned = napi_cpu >= 0 ? pin_napi(rx_dev, napi_cpu) : 0;
-	if (napi_cpu >= 0 && pinned <= 0)
-		fprintf(stderr, "fwbench: warning: no threaded NAPI thread of %s to pin\n", rx_dev);
+	pinned = pin_napi(rx_dev, napi_cpu);
+	if (pinned <= 0)
+		die("%s has no threaded NAPI kthread (echo 1 > /sys/class/net/%s/threaded)",
+		    rx_dev, rx_dev);
 
 	if (pthread_create(&th, NULL, gen_main, &g))
 		die("pthread_create");
@@ -1025,27 +1173,37 @@ static int cmd_e2e(int argc, char **argv)
 	ta = now_s();
 	c0 = counter_read(&cnt);
 	tb = now_s();
-	s0 = g.sent;
+	u0 = napi_cpu_ns();
+	s0 = *g.sent;
 	t0 = (ta + tb) / 2;
 	sleep_s(secs);
 	ta = now_s();
 	c1 = counter_read(&cnt);
 	tb = now_s();
-	s1 = g.sent;
+	u1 = napi_cpu_ns();
+	s1 = *g.sent;
 	t1 = (ta + tb) / 2;
 	g.stop = 1;
 	pthread_join(th, NULL);
 	if (sink) {
 		LIBBPF_OPTS(bpf_xdp_attach_opts, ao,
-			    .old_prog_fd = bpf_program__fd(sink->progs.fb_count));
+			    .old_prog_fd = bpf_program__fd(sink_prog));
 		bpf_xdp_detach(rx_ifindex, XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE, &ao);
 		fb_sink__destroy(sink);
 	}
 	if (g.err)
 		die("generator: %s", g.errmsg);
-	/* rx packets/s, generator frames/s (over whole calls), generator ns/frame */
-	printf("%.0f %.0f %u\n", (double)(c1 - c0) / (t1 - t0), (double)(s1 - s0) / (t1 - t0),
-	       g.ns_per_frame);
+	/*
+	 * Packets the receiver processed per second of its CPU time (its cost
+	 * per packet, whatever share of the CPU it got), packets per second of
+	 * wall time, the receiver's CPU share, generator frames per second.
+	 */
+	if (u1 <= u0 || c1 <= c0)
+		die("the receiver processed nothing (%llu packets, %llu ns)",
+		    (unsigned long long)(c1 - c0), (unsigned long long)(u1 - u0));
+	printf("%.0f %.0f %.3f %.0f\n", (double)(c1 - c0) * 1e9 / (double)(u1 - u0),
+	       (double)(c1 - c0) / (t1 - t0), (double)(u1 - u0) * 1e-9 / (t1 - t0),
+	       (double)(s1 - s0) / (t1 - t0));
 	return 0;
 }
 
@@ -1086,9 +1244,10 @@ static int cmd_testrun(int argc, char **argv)
 		{ "pin-dir", required_argument, NULL, 'p' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "rounds", required_argument, NULL, 'R' },
+		{ "hold-devs", required_argument, NULL, 'H' },
 		{ 0 }
 	};
-	const char *pin = NULL;
+	const char *pin = NULL, *hold0 = NULL, *hold1 = NULL;
 	int repeat = 1000000, rounds = 3, c, ncfg, fw_fd, drop_fd;
 	struct fw_state st = FW_STATE_INIT;
 	struct bpf_object *obj;
@@ -1102,12 +1261,22 @@ static int cmd_testrun(int argc, char **argv)
 		case 'p': pin = optarg; break;
 		case 'r': repeat = atoi(optarg); break;
 		case 'R': rounds = atoi(optarg); break;
+		case 'H': {
+			char *comma = strchr(optarg, ',');
+
+			if (!comma)
+				die("--hold-devs DEV0,DEV1");
+			*comma = 0;
+			hold0 = optarg;
+			hold1 = comma + 1;
+			break;
+		}
 		default: return 1;
 		}
 	}
 	ncfg = argc - optind;
 	if (!pin || ncfg < 1 || repeat < TR_SPREAD_FRAMES || rounds < 1)
-		die("usage: fwbench testrun --pin-dir DIR [--repeat N] [--rounds R] NAME=drop|POLICY[,TEMPLATES]...");
+		die("usage: fwbench testrun --pin-dir DIR [--repeat N] [--rounds R] [--hold-devs DEV0,DEV1] NAME=drop|POLICY[,TEMPLATES]...");
 	cfg = calloc((size_t)ncfg, sizeof(*cfg));
 	if (!cfg)
 		die("out of memory");
@@ -1148,6 +1317,8 @@ static int cmd_testrun(int argc, char **argv)
 	if (fw_fd < 0 || !sink)
 		die("cannot load the programs");
 	drop_fd = bpf_program__fd(sink->progs.fb_drop);
+	if (hold_attach(hold0, fw_fd) || hold_attach(hold1, drop_fd))
+		die("cannot attach to the holders %s, %s", hold0, hold1);
 	probe_frame(frame, zero_mac, zero_mac);
 
 	for (int r = 0; r < rounds; r++) {
@@ -1186,6 +1357,8 @@ static int cmd_testrun(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	hold_detach(hold0);
+	hold_detach(hold1);
 	fb_sink__destroy(sink);
 	bpf_object__close(obj);
 	fw_state_unpin(&st);

@@ -6,12 +6,15 @@
  * ingress_ifindex. Single flow (n_tmpl == 0): the frame goes out as given.
  * Spread: frame k gets the addresses, ports and checksums of template
  * k mod n_tmpl, so the traffic walks over every rule of the policy.
+ * Paced (gap_ns): one frame per gap_ns leaves, the others are dropped
+ * back into the test run's page pool, so the offered load is smooth.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "bench.h"
 
 const volatile __u32 n_tmpl;	/* 0: single flow */
+const volatile __u64 gap_ns;	/* pacing: one frame per gap_ns; 0: flat out */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -20,7 +23,10 @@ struct {
 	__type(value, struct fb_tmpl);
 } fb_tmpl SEC(".maps");
 
-__u32 next;			/* one generator thread: no atomics needed */
+/* One generator thread: no atomics needed. */
+__u32 next;			/* next template */
+__u64 next_ns;			/* pacing: time of the next frame */
+__u64 sent;			/* frames returned XDP_TX */
 
 SEC("xdp")
 int fb_gen(struct xdp_md *ctx)
@@ -30,6 +36,15 @@ int fb_gen(struct xdp_md *ctx)
 	struct fb_tmpl *t;
 	__u32 k;
 
+	if (gap_ns) {		/* a frame not sent yet goes back to the pool */
+		__u64 now = bpf_ktime_get_ns();
+
+		if (now < next_ns)
+			return XDP_DROP;
+		/* after a stall, catch up by at most 16 frames */
+		next_ns = (next_ns + 16 * gap_ns < now ? now - 16 * gap_ns : next_ns) + gap_ns;
+	}
+	sent++;
 	if (!n_tmpl)
 		return XDP_TX;
 	if (data + FB_FRAME_LEN > end)
