@@ -228,15 +228,16 @@ ip netns exec "$NS_GEN" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "$I
 # own CPU time (e2e.NAME.mpps: what it processes on a CPU of its own), per second of wall
 # time, its CPU share, and the generator's frames per second.
 e2e() {
-	local name=$1 count=$2 tmpl=${3:-} out cpu wall share tx
+	local name=$1 count=$2 tmpl=${3:-} out cpu wall share tx wait
 	out=$("$FWBENCH" e2e --gen-ns "$NS_GEN" --gen-dev "$IF_GEN" --rx-ns "$NS_RX" --rx-dev "$IF_RX" \
 		--count "$count" --seconds "$SECS" --warmup "$WARM" --gen-cpu 0 --napi-cpu 1 \
 		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"}) || fail "e2e $name"
-	read -r cpu wall share tx <<<"$out"
-	awk -v n="$name" -v r="$r" -v c="$cpu" -v w="$wall" -v s="$share" -v t="$tx" 'BEGIN {
+	read -r cpu wall share tx wait <<<"$out"
+	awk -v n="$name" -v r="$r" -v c="$cpu" -v w="$wall" -v s="$share" -v t="$tx" -v q="$wait" 'BEGIN {
 		printf "e2e.%s.mpps %s %.3f\n", n, r, c / 1e6
 		printf "wall.%s.mpps %s %.3f\n", n, r, w / 1e6
 		printf "rxcpu.%s %s %.2f\n", n, r, s
+		printf "rxwait.%s %s %.2f\n", n, r, q
 		printf "gen.%s.mpps %s %.3f\n", n, r, t / 1e6 }' >>"$RAW"
 }
 
@@ -347,16 +348,19 @@ DUR=$(($(date +%s) - START))
 		"after $LOAD_AFTER"
 	echo
 	echo "## End to end: 60-byte TCP SYNs (64 on a wire) from the live-frames generator over a veth pair"
-	echo "# Mpps: packets the receiver processed per second of its own CPU time (threaded NAPI on CPU 1);"
-	echo "# wall: per second of wall time, with the receiver's CPU share; gen: frames the generator sent"
-	printf '%-26s %-26s %-24s %-8s %-5s %s\n' "receiver" "Mpps" "ratio to XDP_DROP" "wall" "CPU" "gen"
+	echo "# Mpps: packets the receiver processed per second of its own CPU time (threaded NAPI on CPU 1),"
+	echo "# ns: its CPU time per packet; wall: Mpps per second of wall time; CPU: the receiver's share"
+	echo "# of CPU 1, wait: the share it waited for CPU 1 (other tasks); gen: Mpps the generator sent"
+	printf '%-26s %-24s %-6s %-22s %-6s %-4s %-4s %s\n' "receiver" "Mpps" "ns" "ratio to XDP_DROP" \
+		"wall" "CPU" "wait" "gen"
 	for c in xdpdrop xdpdrop.spread fwctl.r1 fwctl.r1.spread fwctl.r100 fwctl.r100.spread \
 		fwctl.r1000 fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread \
 		fwctl.r4096.sparse fwctl.r4096.sparse.spread xdpfilter \
 		nft.linear1000 nft.linear1000.spread nft.set1000 nft.set1000.spread nft.drop; do
 		case $c in xdpdrop*) ratio="1" ;; *) ratio=$(cell "e2e.$c.ratio" "%.3f") ;; esac
-		printf '%-26s %-26s %-24s %-8s %-5s %s\n' "$c" "$(cell "e2e.$c.mpps" "%.3f")" "$ratio" \
-			"$(get "wall.$c.mpps")" "$(get "rxcpu.$c")" "$(get "gen.$c.mpps")"
+		printf '%-26s %-24s %-6s %-22s %-6s %-4s %-4s %s\n' "$c" "$(cell "e2e.$c.mpps" "%.3f")" \
+			"$(get "e2e.$c.mpps" | awk '{printf "%.0f", 1000 / $1}')" "$ratio" \
+			"$(get "wall.$c.mpps")" "$(get "rxcpu.$c")" "$(get "rxwait.$c")" "$(get "gen.$c.mpps")"
 	done
 	echo
 	echo "## Per packet: BPF_PROG_TEST_RUN, ns per packet"
@@ -396,7 +400,7 @@ DUR=$(($(date +%s) - START))
 		}'
 	echo
 	echo "## name value (medians)"
-	awk '$1 !~ /^(gen|wall|rxcpu)\./ {print $1, $2}' "$SUM"
+	awk '$1 !~ /^(gen|wall|rxcpu|rxwait)\./ {print $1, $2}' "$SUM"
 	[ "$CP10K_RC" -ne 0 ] && echo "apply.r10000.ms n/a"
 	echo "bench.seconds $DUR"
 }

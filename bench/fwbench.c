@@ -976,22 +976,27 @@ static int pin_napi(const char *dev, int cpu)
 	return found;
 }
 
-/* CPU time (ns) the NAPI threads have run: /proc/PID/schedstat, field 1. */
-static uint64_t napi_cpu_ns(void)
+/*
+ * Time (ns) the NAPI threads have run, and have waited runnable for a CPU
+ * (other tasks on it): /proc/PID/schedstat, fields 1 and 2.
+ */
+static uint64_t napi_cpu_ns(uint64_t *waited)
 {
 	uint64_t sum = 0;
 
+	*waited = 0;
 	for (int i = 0; i < n_napi; i++) {
 		char path[64];
-		unsigned long long v = 0;
+		unsigned long long v = 0, w = 0;
 		FILE *f;
 
 		snprintf(path, sizeof(path), "/proc/%d/schedstat", napi_pids[i]);
 		f = fopen(path, "r");
-		if (!f || fscanf(f, "%llu", &v) != 1)
+		if (!f || fscanf(f, "%llu %llu", &v, &w) != 2)
 			die("cannot read %s", path);
 		fclose(f);
 		sum += v;
+		*waited += w;
 	}
 	return sum;
 }
@@ -1091,7 +1096,7 @@ static int cmd_e2e(int argc, char **argv)
 	struct fb_sink *sink = NULL;
 	struct bpf_program *sink_prog = NULL;
 	uint8_t dmac[6];
-	uint64_t c0, c1, s0, s1, u0, u1;
+	uint64_t c0, c1, s0, s1, u0, u1, w0, w1;
 	int napi_cpu = 1, rx_fd, rx_ifindex = 0, c, pinned;
 	pthread_t th;
 
@@ -1173,14 +1178,14 @@ static int cmd_e2e(int argc, char **argv)
 	ta = now_s();
 	c0 = counter_read(&cnt);
 	tb = now_s();
-	u0 = napi_cpu_ns();
+	u0 = napi_cpu_ns(&w0);
 	s0 = *g.sent;
 	t0 = (ta + tb) / 2;
 	sleep_s(secs);
 	ta = now_s();
 	c1 = counter_read(&cnt);
 	tb = now_s();
-	u1 = napi_cpu_ns();
+	u1 = napi_cpu_ns(&w1);
 	s1 = *g.sent;
 	t1 = (ta + tb) / 2;
 	g.stop = 1;
@@ -1196,14 +1201,15 @@ static int cmd_e2e(int argc, char **argv)
 	/*
 	 * Packets the receiver processed per second of its CPU time (its cost
 	 * per packet, whatever share of the CPU it got), packets per second of
-	 * wall time, the receiver's CPU share, generator frames per second.
+	 * wall time, the receiver's CPU share, generator frames per second,
+	 * and the share of the window the receiver waited for its CPU.
 	 */
 	if (u1 <= u0 || c1 <= c0)
 		die("the receiver processed nothing (%llu packets, %llu ns)",
 		    (unsigned long long)(c1 - c0), (unsigned long long)(u1 - u0));
-	printf("%.0f %.0f %.3f %.0f\n", (double)(c1 - c0) * 1e9 / (double)(u1 - u0),
+	printf("%.0f %.0f %.3f %.0f %.3f\n", (double)(c1 - c0) * 1e9 / (double)(u1 - u0),
 	       (double)(c1 - c0) / (t1 - t0), (double)(u1 - u0) * 1e-9 / (t1 - t0),
-	       (double)(s1 - s0) / (t1 - t0));
+	       (double)(s1 - s0) / (t1 - t0), (double)(w1 - w0) * 1e-9 / (t1 - t0));
 	return 0;
 }
 
