@@ -73,7 +73,9 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 [ "$(id -u)" -eq 0 ] || fail "the benchmarks need root (namespaces, BPF)"
-[ -x "$FWBENCH" ] && [ -x "$FWCTL_BIN" ] || fail "run 'make bench-build' first"
+if [ ! -x "$FWBENCH" ] || [ ! -x "$FWCTL_BIN" ]; then
+	fail "run 'make bench-build' first"
+fi
 for t in nft xdp-filter ethtool ip awk jq; do
 	command -v "$t" >/dev/null || fail "$t is missing (scripts/install-deps.sh installs it)"
 done
@@ -145,6 +147,7 @@ BUSY_BEFORE=$(cpu_busy)
 # --- control plane -------------------------------------------------------------------------
 # timed_ms CMD...: run CMD in the receiver's namespace; print its wall time in ms (3 decimals)
 timed_ms() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	in_rx bash -c 't0=$(date +%s%N); "$@" >/dev/null 2>"$ERRF"; rc=$?
 		t1=$(date +%s%N); echo "$(( (t1 - t0) / 1000 ))" | awk "{printf \"%.3f\", \$1 / 1000}"; exit $rc' \
 		timed "$@"
@@ -190,9 +193,11 @@ for r in $(seq 0 $((CP_ROUNDS - 1))); do
 		m1=$(memlock | awk '$1 == "maps" {print $2}')
 		in_rx $CPCTL apply "$TMP/cp4096.json" >/dev/null && in_rx $CPCTL apply "$TMP/cp4096.json" >/dev/null
 		m4096=$(memlock | awk '$1 == "maps" {print $2}')
-		echo "mem.maps.r1.bytes 0 $m1" >>"$RAW"
-		echo "mem.maps.r4096.bytes 0 $m4096" >>"$RAW"
-		echo "mem.per_rule.bytes 0 $(awk -v a="$m1" -v b="$m4096" 'BEGIN {printf "%.0f", (b - a) / 4095}')" >>"$RAW"
+		{
+			echo "mem.maps.r1.bytes 0 $m1"
+			echo "mem.maps.r4096.bytes 0 $m4096"
+			echo "mem.per_rule.bytes 0 $(awk -v a="$m1" -v b="$m4096" 'BEGIN {printf "%.0f", (b - a) / 4095}')"
+		} >>"$RAW"
 	fi
 	k0=$(slab_kb)
 	echo "set.1m.load.ms $r $(timed_ms $CPCTL apply "$TMP/set1m.json")" >>"$RAW" ||
@@ -251,7 +256,9 @@ nft_check() {
 	s=$(in_rx nft list counter netdev fwbench seen | awk '/packets/ {print $2}')
 	l=$(in_rx nft list counter netdev fwbench last | awk '/packets/ {print $2}')
 	d=$(in_rx nft list counter netdev fwbench dflt | awk '/packets/ {print $2}')
-	[ "$s" -gt 0 ] && [ "$s" -eq $((l + d)) ] || fail "nft $1: seen $s packets, dropped $l + $d"
+	if [ "$s" -eq 0 ] || [ "$s" -ne $((l + d)) ]; then
+		fail "nft $1: seen $s packets, dropped $l + $d"
+	fi
 }
 
 log "end to end: $ROUNDS rounds of ${SECS} s windows"
@@ -274,8 +281,10 @@ for r in $(seq 0 $((ROUNDS - 1))); do
 	in_rx $FWCTL flush >/dev/null || fail "fwctl flush"
 
 	# (libxdp says on stderr that it finds no bpffs for its dispatcher: single-program mode)
-	in_rx xdp-filter load "$IF_RX" >/dev/null 2>"$ERRF" && in_rx xdp-filter port 80 >/dev/null 2>>"$ERRF" ||
+	if ! in_rx xdp-filter load "$IF_RX" >/dev/null 2>"$ERRF" ||
+		! in_rx xdp-filter port 80 >/dev/null 2>>"$ERRF"; then
 		fail "xdp-filter load $IF_RX; xdp-filter port 80: $(cat "$ERRF")"
+	fi
 	e2e xdpfilter "$XF_COUNT"
 	in_rx xdp-filter unload "$IF_RX" >/dev/null || fail "xdp-filter unload"
 
@@ -313,7 +322,8 @@ awk '
 			if (p[1] == "testrun.fwctl.r4096.ns" && t["testrun.fwctl.r1.ns", p[2]] > 0)
 				printf "testrun.fwctl.r4096.vs_r1 %s %.4f\n", p[2], t[k] / t["testrun.fwctl.r1.ns", p[2]]
 		}
-	}' "$RAW" >>"$RAW"
+	}' "$RAW" >"$TMP/derived"
+cat "$TMP/derived" >>"$RAW"
 
 # summary: "name median min max n" per name, in first-seen order
 summarize() {
