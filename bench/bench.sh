@@ -236,7 +236,7 @@ e2e() {
 	local name=$1 count=$2 tmpl=${3:-} out cpu wall share tx wait
 	out=$("$FWBENCH" e2e --gen-ns "$NS_GEN" --gen-dev "$IF_GEN" --rx-ns "$NS_RX" --rx-dev "$IF_RX" \
 		--count "$count" --seconds "$SECS" --warmup "$WARM" --gen-cpu 0 --napi-cpu 1 \
-		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"}) || fail "e2e $name"
+		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"}) || fail "e2e $name: fwbench exited with $?"
 	read -r cpu wall share tx wait <<<"$out"
 	awk -v n="$name" -v r="$r" -v c="$cpu" -v w="$wall" -v s="$share" -v t="$tx" -v q="$wait" 'BEGIN {
 		printf "e2e.%s.mpps %s %.3f\n", n, r, c / 1e6

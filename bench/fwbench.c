@@ -824,6 +824,8 @@ struct gen_ctx {
 	const uint8_t *dmac;
 	double rate;		/* offered frames/s; 0: flat out */
 	volatile uint64_t *sent;	/* the program's counter (mmap'ed .bss) */
+	struct fb_gen *skel;	/* destroyed by the main thread, after the join */
+	struct fb_tmpl *tmpl;
 	_Atomic int stop;
 	_Atomic int ready;
 	int err;
@@ -862,12 +864,11 @@ static int dev_mac(const char *dev, uint8_t *mac)
 static void *gen_main(void *arg)
 {
 	struct gen_ctx *g = arg;
-	struct fb_gen *skel = NULL;
-	struct fb_tmpl *tmpl = NULL;
+	struct fb_gen *skel;
 	uint32_t ntmpl = 0, ifindex;
 	uint8_t frame[FB_FRAME_LEN], smac[6];
 	struct xdp_md ctx = { 0 };
-	int fd, ret;
+	int fd, ret, retries = 0;
 
 	if (setns(g->ns_fd, CLONE_NEWNET)) {
 		snprintf(g->errmsg, sizeof(g->errmsg), "setns: %s", strerror(errno));
@@ -883,8 +884,8 @@ static void *gen_main(void *arg)
 		goto fail;
 	}
 	if (g->tmpl_path)
-		tmpl = read_tmpl(g->tmpl_path, &ntmpl);
-	skel = fb_gen__open();
+		g->tmpl = read_tmpl(g->tmpl_path, &ntmpl);
+	skel = g->skel = fb_gen__open();
 	if (!skel) {
 		snprintf(g->errmsg, sizeof(g->errmsg), "cannot open the generator");
 		goto fail;
@@ -896,7 +897,7 @@ static void *gen_main(void *arg)
 		goto fail;
 	}
 	for (uint32_t i = 0; i < ntmpl; i++)
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.fb_tmpl), &i, &tmpl[i], BPF_ANY)) {
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.fb_tmpl), &i, &g->tmpl[i], BPF_ANY)) {
 			snprintf(g->errmsg, sizeof(g->errmsg), "template map: %s", strerror(errno));
 			goto fail;
 		}
@@ -916,6 +917,11 @@ static void *gen_main(void *arg)
 			    .batch_size = GEN_BATCH, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 
 		ret = bpf_prog_test_run_opts(fd, &o);
+		if (ret && (ret == -EINTR || ret == -EAGAIN || ret == -ENOMEM || ret == -EBUSY) &&
+		    retries++ < 10) {
+			sleep_s(0.01);	/* transient: try again */
+			continue;
+		}
 		if (ret) {
 			snprintf(g->errmsg, sizeof(g->errmsg), "BPF_PROG_RUN live frames: %s",
 				 strerror(-ret));
@@ -924,15 +930,11 @@ static void *gen_main(void *arg)
 		g->ns_per_frame = o.duration;
 	}
 	hold_detach(g->hold);
-	fb_gen__destroy(skel);
-	free(tmpl);
 	return NULL;
 fail:
 	g->err = 1;
 	g->ready = 1;
 	hold_detach(g->hold);
-	fb_gen__destroy(skel);
-	free(tmpl);
 	return NULL;
 }
 
@@ -1190,6 +1192,8 @@ static int cmd_e2e(int argc, char **argv)
 	t1 = (ta + tb) / 2;
 	g.stop = 1;
 	pthread_join(th, NULL);
+	fb_gen__destroy(g.skel);
+	free(g.tmpl);
 	if (sink) {
 		LIBBPF_OPTS(bpf_xdp_attach_opts, ao,
 			    .old_prog_fd = bpf_program__fd(sink_prog));
