@@ -5,6 +5,7 @@
 #   make difftest CASES=N SEED=S   kernel vs reference model, N random packets
 #   make install    install fwctl, fwctl-boot, the man page, the systemd unit and the
 #                   bash completion (DESTDIR and PREFIX honoured)
+#   make bench      benchmarks (make bench-quick: under a minute); see bench/README.md
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -77,7 +78,7 @@ $(B)/tests/tools/%: tests/tools/%.c $(LIB) | $(B)/tests/tools
 
 # --- benchmarks (bench/) ----------------------------------------------------
 $(B)/bench/%.bpf.o: bench/%.bpf.c | $(B)/bench
-	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -Ibench $(DEPFLAGS) -c $< -o $@
 $(B)/bench/%: bench/%.c | $(B)/bench
 	$(CC) $(FW_CFLAGS) $(DEPFLAGS) -o $@ $< $(LDLIBS)
 bench-genswap: $(B)/bench/genswap $(B)/bench/genswap.bpf.o
@@ -158,6 +159,26 @@ demo: deps
 # The BPF objects are embedded in fwctl (skeletons): nothing else to install for them.
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 COMPLDIR ?= $(PREFIX)/share/bash-completion/completions
+
+# --- benchmarks (bench/, issue 8): not part of check -------------------------
+#   make bench        the full suite (several minutes); make bench-quick: < 60 s
+BENCH_SKELS := $(B)/bench/gen.skel.h $(B)/bench/sink.skel.h
+
+$(B)/bench/%.skel.h: $(B)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name fb_$(subst .bpf.o,,$(notdir $<)) > $@
+$(B)/bench/fwbench: bench/fwbench.c $(BENCH_SKELS) $(LIB) | $(B)/bench
+	$(CC) $(FW_CFLAGS) -Ibench -I$(B)/bench $(DEPFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lpthread
+bench-build: $(B)/fwctl $(B)/bench/fwbench
+bench: deps
+	$(MAKE) bench-build
+	bench/bench.sh
+bench-quick: deps
+	$(MAKE) bench-build
+	bench/bench.sh --quick
+
+.PHONY: bench bench-quick bench-build
+# --- end of benchmarks -------------------------------------------------------
+
 install: $(B)/fwctl
 	install -D -m 0755 $(B)/fwctl $(DESTDIR)$(PREFIX)/sbin/fwctl
 	install -D -m 0755 scripts/fwctl-boot $(DESTDIR)$(PREFIX)/sbin/fwctl-boot
