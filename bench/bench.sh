@@ -247,6 +247,7 @@ XF_COUNT="cmd:ip netns exec $NS_RX xdp-filter status | awk '/XDP_DROP/ {print \$
 # nft_check NAME: every packet the chain saw was dropped by the last rule or the default
 nft_check() {
 	local s l d
+	sleep 0.3	# the last frames of the window drain before the counters are read
 	s=$(in_rx nft list counter netdev fwbench seen | awk '/packets/ {print $2}')
 	l=$(in_rx nft list counter netdev fwbench last | awk '/packets/ {print $2}')
 	d=$(in_rx nft list counter netdev fwbench dflt | awk '/packets/ {print $2}')
