@@ -230,7 +230,8 @@ e2e() {
 	local name=$1 count=$2 tmpl=${3:-} out cpu wall share tx wait
 	out=$("$FWBENCH" e2e --gen-ns "$NS_GEN" --gen-dev "$IF_GEN" --rx-ns "$NS_RX" --rx-dev "$IF_RX" \
 		--count "$count" --seconds "$SECS" --warmup "$WARM" --gen-cpu 0 --napi-cpu 1 \
-		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"}) || fail "e2e $name: fwbench exited with $?"
+		--hold-dev "$IF_HOLD0" ${tmpl:+--templates "$tmpl"} 2>>"$TMP/e2e.err") ||
+		fail "e2e $name: fwbench exited with $?: $(tail -3 "$TMP/e2e.err")"
 	read -r cpu wall share tx wait <<<"$out"
 	awk -v n="$name" -v r="$r" -v c="$cpu" -v w="$wall" -v s="$share" -v t="$tx" -v q="$wait" 'BEGIN {
 		printf "e2e.%s.mpps %s %.3f\n", n, r, c / 1e6
@@ -351,6 +352,8 @@ DUR=$(($(date +%s) - START))
 		"control plane $CP_ROUNDS; medians [min-max] over rounds"
 	echo "# other load: ${BUSY_BEFORE}% of the CPUs busy before the start; load average before $LOAD_BEFORE," \
 		"after $LOAD_AFTER"
+	void=$(grep -c 'void window' "$TMP/e2e.err" 2>/dev/null)
+	[ "${void:-0}" -gt 0 ] && echo "# $void end-to-end windows saw no traffic (a stall) and were measured again"
 	echo
 	echo "## End to end: 60-byte TCP SYNs (64 on a wire) from the live-frames generator over a veth pair"
 	echo "# Mpps: packets the receiver processed per second of its own CPU time (threaded NAPI on CPU 1),"
