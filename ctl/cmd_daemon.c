@@ -446,19 +446,8 @@ static int reload(struct daemon *d)
 	{
 		struct fw_confirm c;
 
-		if (!fw_confirm_read(&st, &c) && c.state == FW_CONFIRM_PENDING) {
-			fw_state_close(&st);
-			snprintf(msg, sizeof(msg),
-				 "generation %u waits for 'fwctl confirm': not reloading %s until it is confirmed or rolled back",
-				 c.new_gen, d->policy);
-			ret = -EBUSY;
-			goto fail;
-		}
-	}
-	{
-		struct fw_confirm c;
-
-		if (!fw_confirm_read(&st, &c) && c.state == FW_CONFIRM_PENDING) {
+		/* a reload now would overwrite the rollback target */
+		if (confirm_pending(&st, &c)) {
 			fw_state_close(&st);
 			snprintf(msg, sizeof(msg),
 				 "generation %u waits for 'fwctl confirm': not reloading %s until it is confirmed or rolled back",

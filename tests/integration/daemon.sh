@@ -178,6 +178,18 @@ check_eq "broken: status shows the failed reload" false "$(jq -r .daemon.last_re
 check_eq "broken: udp 5353 still dropped" 0 "$(echoes 5353)"
 check_eq "broken: the daemon still runs" 0 "$(kill -0 "$DPID" 2>/dev/null; echo $?)"
 
+# --- SIGHUP while a commit-confirm is pending: no reload (it would overwrite the rollback) ---
+write_policy "$POLICY" 5353
+check "apply --confirm-within 60s" fw apply --confirm-within 60s "$POLICY"
+GEN3=$(fw_jq status .policy.generation)
+write_policy "$POLICY" 5354
+kill -HUP "$DPID"
+L=$(wait_log "waits for 'fwctl confirm'" 3)
+check_match "pending confirm: the daemon logs why it does not reload" \
+	"generation $GEN3 waits for 'fwctl confirm': not reloading $POLICY" "$L"
+check_eq "pending confirm: generation unchanged" "$GEN3" "$(fw_jq status .policy.generation)"
+check "pending confirm: confirm" fw confirm
+
 # --- SIGTERM -------------------------------------------------------------------------------
 write_policy "$POLICY" 5353	# a good file again, for the daemons below
 kill -TERM "$DPID"
