@@ -797,8 +797,43 @@ static bool proto_isset(const uint64_t *bits, unsigned int p)
 	return bits[p / 64] >> (p % 64) & 1;
 }
 
+/* One element of a one-or-list matcher, into a bitmap; arg as the caller gives. */
+typedef int (*elem_fn)(struct pctx *c, json_t *v, const char *path,
+		       const void *arg, uint64_t *bits);
+
+/*
+ * A matcher that is one element or a non-empty array of them, each through
+ * one(). Strings are elements only when strings_ok; 'any' words the empty
+ * list's error ("omit the key to match any protocol").
+ */
+static int parse_each(struct pctx *c, json_t *v, const char *path,
+		      bool strings_ok, const char *any, elem_fn one,
+		      const void *arg, uint64_t *bits)
+{
+	char epath[PATH_SIZE];
+	json_t *e;
+	size_t i;
+	int ret;
+
+	if ((strings_ok && json_is_string(v)) || json_is_integer(v))
+		return one(c, v, path, arg, bits);
+	if (!json_is_array(v))
+		return perr(c, path, strings_ok ?
+			    "expected a string, an integer or an array, got %s" :
+			    "expected an integer or an array, got %s", type_name(v));
+	if (!json_array_size(v))
+		return perr(c, path, "empty list (omit the key to match any %s)", any);
+	json_array_foreach(v, i, e) {
+		path_idx(epath, path, i);
+		ret = one(c, e, epath, arg, bits);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int parse_proto1(struct pctx *c, json_t *v, const char *path,
-			uint64_t *bits)
+			const void *arg, uint64_t *bits)
 {
 	char q[QUOTE_SIZE];
 	size_t i;
@@ -825,32 +860,6 @@ static int parse_proto1(struct pctx *c, json_t *v, const char *path,
 	return perr(c, path,
 		    "%s is not a protocol (icmp, igmp, tcp, udp, gre, esp, ah, icmpv6, sctp, udplite or a number 0-255)",
 		    quote(q, sizeof(q), json_string_value(v)));
-}
-
-static int parse_protos(struct pctx *c, json_t *v, const char *path,
-			uint64_t *bits)
-{
-	char epath[PATH_SIZE];
-	json_t *e;
-	size_t i;
-	int ret;
-
-	if (json_is_string(v) || json_is_integer(v))
-		return parse_proto1(c, v, path, bits);
-	if (!json_is_array(v))
-		return perr(c, path,
-			    "expected a string, an integer or an array, got %s",
-			    type_name(v));
-	if (!json_array_size(v))
-		return perr(c, path,
-			    "empty list (omit the key to match any protocol)");
-	json_array_foreach(v, i, e) {
-		path_idx(epath, path, i);
-		ret = parse_proto1(c, e, epath, bits);
-		if (ret)
-			return ret;
-	}
-	return 0;
 }
 
 /* True when bits is non-empty and holds only protocols of list. */
@@ -1212,8 +1221,10 @@ static int icmp_unknown(struct pctx *c, const char *path, const char *s,
 
 /* One type: a number, or a name of the families of the rule's protocol. */
 static int parse_icmp_type1(struct pctx *c, json_t *v, const char *path,
-			    const uint64_t *proto, uint64_t *bits)
+			    const void *arg, uint64_t *bits)
 {
+	const uint64_t *proto = arg;	/* the rule's positive protocols */
+
 	bool v4 = proto_isset(proto, PROTO_ICMP);
 	bool v6 = proto_isset(proto, PROTO_ICMPV6);
 	const struct icmp_name *t4, *t6;
@@ -1261,35 +1272,8 @@ static int parse_icmp_type1(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
-/* "icmp_type": a type or a non-empty array of them. */
-static int parse_icmp_types(struct pctx *c, json_t *v, const char *path,
-			    const uint64_t *proto, uint64_t *bits)
-{
-	char epath[PATH_SIZE];
-	json_t *e;
-	size_t i;
-	int ret;
-
-	if (json_is_string(v) || json_is_integer(v))
-		return parse_icmp_type1(c, v, path, proto, bits);
-	if (!json_is_array(v))
-		return perr(c, path,
-			    "expected a string, an integer or an array, got %s",
-			    type_name(v));
-	if (!json_array_size(v))
-		return perr(c, path,
-			    "empty list (omit the key to match any type)");
-	json_array_foreach(v, i, e) {
-		path_idx(epath, path, i);
-		ret = parse_icmp_type1(c, e, epath, proto, bits);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static int parse_icmp_code1(struct pctx *c, json_t *v, const char *path,
-			    uint64_t *bits)
+			    const void *arg, uint64_t *bits)
 {
 	json_int_t n;
 
@@ -1305,39 +1289,13 @@ static int parse_icmp_code1(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
-/* "icmp_code": a code 0-255 or a non-empty array of them. */
-static int parse_icmp_codes(struct pctx *c, json_t *v, const char *path,
-			    uint64_t *bits)
-{
-	char epath[PATH_SIZE];
-	json_t *e;
-	size_t i;
-	int ret;
-
-	if (json_is_integer(v))
-		return parse_icmp_code1(c, v, path, bits);
-	if (!json_is_array(v))
-		return perr(c, path, "expected an integer or an array, got %s",
-			    type_name(v));
-	if (!json_array_size(v))
-		return perr(c, path,
-			    "empty list (omit the key to match any code)");
-	json_array_foreach(v, i, e) {
-		path_idx(epath, path, i);
-		ret = parse_icmp_code1(c, e, epath, bits);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 /* --- VLAN ids ------------------------------------------------------------- */
 
 #define VLAN_MAX	4095
 
 /* An id 0-4095, or a string "N" or "LO-HI": their bits in bits. */
 static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
-		       uint64_t *bits)
+		       const void *arg, uint64_t *bits)
 {
 	char q[QUOTE_SIZE];
 	const char *s;
@@ -1372,33 +1330,6 @@ static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
 	}
 	for (i = lo; i <= hi; i++)
 		bits[i / 64] |= 1ULL << (i % 64);
-	return 0;
-}
-
-/* "vlan": an id, a range string, or a non-empty array of them. */
-static int parse_vlans(struct pctx *c, json_t *v, const char *path,
-		       uint64_t *bits)
-{
-	char epath[PATH_SIZE];
-	json_t *e;
-	size_t i;
-	int ret;
-
-	if (json_is_string(v) || json_is_integer(v))
-		return parse_vlan1(c, v, path, bits);
-	if (!json_is_array(v))
-		return perr(c, path,
-			    "expected a string, an integer or an array, got %s",
-			    type_name(v));
-	if (!json_array_size(v))
-		return perr(c, path,
-			    "empty list (omit the key to match any VLAN)");
-	json_array_foreach(v, i, e) {
-		path_idx(epath, path, i);
-		ret = parse_vlan1(c, e, epath, bits);
-		if (ret)
-			return ret;
-	}
 	return 0;
 }
 
@@ -1594,7 +1525,7 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 	if (v) {
 		m->has_proto = true;
 		path_key(kpath, path, "protocol");
-		ret = parse_protos(c, v, kpath, m->proto);
+		ret = parse_each(c, v, kpath, true, "protocol", parse_proto1, NULL, m->proto);
 		if (ret)
 			return ret;
 	}
@@ -1641,7 +1572,8 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 		if (!pm->has_proto || !protos_only(pm->proto, icmp, 2))
 			return perr(c, kpath,
 				    "icmp_type needs \"protocol\" to be icmp or icmpv6");
-		ret = parse_icmp_types(c, v, kpath, pm->proto, m->icmp_type);
+		ret = parse_each(c, v, kpath, true, "type", parse_icmp_type1, pm->proto,
+				 m->icmp_type);
 		if (ret)
 			return ret;
 	}
@@ -1653,7 +1585,8 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 		if (!pm->has_proto || !protos_only(pm->proto, icmp, 2))
 			return perr(c, kpath,
 				    "icmp_code needs \"protocol\" to be icmp or icmpv6");
-		ret = parse_icmp_codes(c, v, kpath, m->icmp_code);
+		ret = parse_each(c, v, kpath, false, "code", parse_icmp_code1, NULL,
+				 m->icmp_code);
 		if (ret)
 			return ret;
 	}
@@ -1662,7 +1595,7 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 	if (v) {
 		m->has_vlan = true;
 		path_key(kpath, path, "vlan");
-		ret = parse_vlans(c, v, kpath, m->vlan);
+		ret = parse_each(c, v, kpath, true, "VLAN", parse_vlan1, NULL, m->vlan);
 		if (ret)
 			return ret;
 	}
