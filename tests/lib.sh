@@ -466,6 +466,17 @@ fw_filler_rules() {
 	done
 }
 
+# udp_verdicts: what the running policy does to one UDP datagram to ports 5353 and 5354 of the
+# server (IPv4 and IPv6) and one IPv4 ping, a line each ("udp 5353 v4: 1"): the bad-input
+# tests' probe that the good policy still rules (servers: serve_udp 5353 and 5354)
+udp_verdicts() {
+	echo "udp 5353 v4: $(udp_roundtrip "$SERVER4" 5353 1)"
+	echo "udp 5353 v6: $(udp_roundtrip "$SERVER6" 5353 1)"
+	echo "udp 5354 v4: $(udp_roundtrip "$SERVER4" 5354 1)"
+	echo "udp 5354 v6: $(udp_roundtrip "$SERVER6" 5354 1)"
+	echo "ping v4: $(ping4 "$CLIENT4" "$SERVER4" 1)"
+}
+
 # udp_counters PORT...: count UDP datagrams to each PORT at the server's ingress (nftables,
 # netdev family: before any socket buffer), then drop them
 udp_counters() {

@@ -114,18 +114,9 @@ attachments() {
 	ls "$FW_PIN"
 }
 
-# verdicts: the running policy's answers to real traffic
-verdicts() {
-	echo "udp 5353 v4: $(udp_roundtrip "$SERVER4" 5353 1)"
-	echo "udp 5353 v6: $(udp_roundtrip "$SERVER6" 5353 1)"
-	echo "udp 5354 v4: $(udp_roundtrip "$SERVER4" 5354 1)"
-	echo "udp 5354 v6: $(udp_roundtrip "$SERVER6" 5354 1)"
-	echo "ping v4: $(ping4 "$CLIENT4" "$SERVER4" 1)"
-}
-
 check "apply the good policy" fw apply "$GOOD" || exit 1
 WANT_VERDICTS=$(printf '%s\n' "udp 5353 v4: 1" "udp 5353 v6: 1" "udp 5354 v4: 0" "udp 5354 v6: 0" "ping v4: 1")
-check_eq "the good policy's verdicts" "$WANT_VERDICTS" "$(verdicts)"
+check_eq "the good policy's verdicts" "$WANT_VERDICTS" "$(udp_verdicts)"
 deny0=$(rule_packets udp-deny)
 check_eq "udp-deny counted the 2 denied datagrams" 2 "$deny0"
 
@@ -153,7 +144,7 @@ for n in "${BAD_NAMES[@]}"; do
 done
 
 # --- the running policy still works ------------------------------------------------------
-check_eq "verdicts unchanged after ${#BAD_NAMES[@]} bad applies" "$WANT_VERDICTS" "$(verdicts)"
+check_eq "verdicts unchanged after ${#BAD_NAMES[@]} bad applies" "$WANT_VERDICTS" "$(udp_verdicts)"
 check_eq "udp-deny still counting (2 more)" "$((deny0 + 2))" "$(rule_packets udp-deny)"
 check_eq "generation unchanged" 1 "$(fw_jq status '.policy.generation')"
 check_eq "active policy file unchanged" "$GOOD" "$(fw_jq status '.policy.file')"
