@@ -1056,6 +1056,12 @@ const char *const fw_reason_names[__FW_R_MAX] = {
 	[FW_R_FRAGMENT_PASS] = "fragment_pass",
 	[FW_R_FRAGMENT_DROP] = "fragment_drop",
 	[FW_R_MALFORMED_PASS] = "malformed_pass",
+	[FW_R_CT_ESTABLISHED] = "ct_established",
+	[FW_R_LIMIT_DROP] = "limit_drop",
+	[FW_R_LIMIT_PASS] = "limit_pass",
+	[FW_R_REDIRECT] = "redirect",
+	[FW_R_REDIRECT_FALLBACK] = "redirect_fallback",
+	[FW_R_FIB_PASS] = "fib_pass",
 };
 _Static_assert(sizeof(fw_reason_names) / sizeof(fw_reason_names[0]) == __FW_R_MAX,
 	       "a name for every reason");

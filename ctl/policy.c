@@ -36,6 +36,7 @@
 static const char *const action_names[] = {
 	[FW_ACT_PASS] = "pass",
 	[FW_ACT_DROP] = "drop",
+	[FW_ACT_REDIRECT] = "redirect",
 };
 _Static_assert(ARRAY_SIZE(action_names) == __FW_ACT_MAX,
 	       "one name per enum fw_action");
@@ -561,7 +562,8 @@ static int get_name(struct pctx *c, json_t *v, const char *path,
 static int get_action(struct pctx *c, json_t *v, const char *path,
 		      uint8_t *action)
 {
-	return get_name(c, v, path, action_names, ARRAY_SIZE(action_names),
+	/* "redirect" is an object ({"redirect": IFACE}), not a name */
+	return get_name(c, v, path, action_names, FW_ACT_DROP + 1,
 			"an action", "pass, drop", action);
 }
 

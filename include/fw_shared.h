@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define FW_LAYOUT_VERSION	2
+#define FW_LAYOUT_VERSION	3
 #define FW_PIN_DIR		"/sys/fs/bpf/fwctl"
 
 #define FW_MAX_RULES		4096	/* per direction */
@@ -52,6 +52,7 @@ enum fw_field {
 enum fw_action {
 	FW_ACT_PASS = 0,
 	FW_ACT_DROP = 1,
+	FW_ACT_REDIRECT = 2,	/* XDP: out of fw_rule.redirect's devmap slot */
 	__FW_ACT_MAX,
 };
 
@@ -68,6 +69,12 @@ enum fw_reason {
 	FW_R_FRAGMENT_PASS,	/* later fragment, policy "fragments": "pass" */
 	FW_R_FRAGMENT_DROP,	/* later fragment, policy "fragments": "drop" */
 	FW_R_MALFORMED_PASS,	/* malformed, policy "malformed": "pass" */
+	FW_R_CT_ESTABLISHED,	/* known flow admitted before the rules */
+	FW_R_LIMIT_DROP,	/* over a rule's rate limit, "over": "drop" */
+	FW_R_LIMIT_PASS,	/* over a rule's rate limit, "over": "pass" */
+	FW_R_REDIRECT,		/* a rule redirected it (devmap or fib) */
+	FW_R_REDIRECT_FALLBACK,	/* redirect target gone: the fallback verdict */
+	FW_R_FIB_PASS,		/* fib mode: lookup needs the stack (neighbour) */
 	__FW_R_MAX,
 };
 
@@ -182,11 +189,19 @@ struct fw_bits {
 };
 _Static_assert(sizeof(struct fw_bits) == 8 + 8 * FW_WORDS, "ABI");
 
+/* fw_rule.flags */
+#define FW_RF_LOG	0x01	/* send an event to the log ring buffer */
+#define FW_RF_TRACK	0x02	/* record the flow it admits in conntrack */
+#define FW_RF_LIMIT	0x04	/* rate-limited: fw_rule.limit is its slot */
+#define FW_RF_FIB	0x08	/* forward by bpf_fib_lookup */
+
 struct fw_rule {
 	__u8 action;		/* enum fw_action */
-	__u8 flags;		/* reserved */
-	__u16 pad;
-	__u32 reserved[3];
+	__u8 flags;		/* FW_RF_* */
+	__u16 redirect;		/* FW_ACT_REDIRECT: devmap slot */
+	__u32 limit;		/* FW_RF_LIMIT: rate-limit slot */
+	__u32 rewrite;		/* egress: rewrite slot + 1 (0: none) */
+	__u32 log;		/* FW_RF_LOG: log config slot */
 };
 _Static_assert(sizeof(struct fw_rule) == 16, "ABI");
 
