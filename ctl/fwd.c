@@ -123,10 +123,11 @@ int fw_nat_reverse(const struct fw_rule_ir *r, uint8_t field,
 	memcpy(v->addr, orig->addr, 16);
 	oport = one_port(&r->pos, eg);
 	l4 = one_l4(&r->pos);
-	if (rw->flags & pflag && oport && l4) {
+	if (oport && l4) {	/* as specific as the rule: one protocol and port */
 		k->proto = l4;
-		k->port = eg == FW_FIELD_SRC ? rw->sport : rw->dport;
-		v->port = htons(oport);
+		k->port = rw->flags & pflag ? (eg == FW_FIELD_SRC ? rw->sport : rw->dport)
+					    : htons(oport);
+		v->port = rw->flags & pflag ? htons(oport) : 0;
 	} else if (!(rw->flags & aflag)) {
 		return 0;	/* a port rewrite it cannot reverse alone */
 	}

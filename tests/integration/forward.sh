@@ -93,7 +93,7 @@ for i in range(int(sys.argv[3])):
     time.sleep(0.01)' "$@"
 }
 
-# udp_reply DST PORT: one datagram from a connected socket (only a reply from DST:PORT is
+# udp_reply DST PORT SRC: one datagram from a connected socket (only a reply from DST:PORT is
 # taken): prints the reply, or nothing
 udp_reply() {
 	in_ns client python3 -c '
@@ -101,6 +101,7 @@ import socket, sys
 fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.settimeout(1)
+s.bind((sys.argv[3], 0))
 s.connect((sys.argv[1], int(sys.argv[2])))
 for i in range(3):
     s.send(b"hello-%d\n" % i)
@@ -116,6 +117,11 @@ tcp_banner() {
 		STDOUT 2>/dev/null
 }
 
+# cap_has NAME REGEX: the capture's text ($cap) has a line matching REGEX
+cap_has() {
+	check_ge "$1" 1 "$(grep -Ec -- "$2" <<<"$cap")"
+}
+
 fw_sandbox4
 fw_spawn client true	# (keeps FW_PGIDS non-empty for the trap's loops)
 in_ns fw nft -f - <<EOF || bail "nft counter in the firewall"
@@ -129,6 +135,7 @@ table inet fwstack {
 EOF
 serve_tcp 8080
 serve_tcp 8090
+serve_tcp 8092
 serve_udp 5353
 
 # --- 1. redirect ---------------------------------------------------------------------
@@ -226,3 +233,75 @@ sleep 0.2
 check_eq "redirect restored without a re-apply" $((t0 + 10)) "$(third_count)"
 kill -TERM -- "-${FW_PGIDS[-1]}" 2>/dev/null
 
+
+# --- 2. egress rewrites, received by a peer whose kernel accepts them -------------------
+sys ip -n "$NS_FW" neigh replace 198.18.2.200 lladdr "$MAC_S" dev "$IF_FW_S" nud permanent
+REWRITE=$(fw_policy rewrite <<EOF
+{
+  "version": 1,
+  "interfaces": ["$IF_FW_C", "$IF_FW_S"],
+  "default": "pass",
+  "rules": [],
+  "egress": {
+    "default": "pass",
+    "rules": [
+      { "id": "snat4", "src": "$CLIENT4", "dst": "$SERVER4", "protocol": "tcp", "dst_port": 8090,
+        "action": "pass", "rewrite": { "src": "$NAT4" } },
+      { "id": "snat6", "src": "$CLIENT6", "dst": "$SERVER6", "protocol": "tcp", "dst_port": 8090,
+        "action": "pass", "rewrite": { "src": "$NAT6" } },
+      { "id": "dnat4", "dst": "198.18.2.200", "protocol": "tcp", "dst_port": 8092,
+        "action": "pass", "rewrite": { "dst": "$SERVER4" } },
+      { "id": "port4", "dst": "$SERVER4", "protocol": "tcp", "dst_port": 8081,
+        "action": "pass", "rewrite": { "dst_port": 8080 } },
+      { "id": "port6", "dst": "$SERVER6", "protocol": "tcp", "dst_port": 8081,
+        "action": "pass", "rewrite": { "dst_port": 8080 } },
+      { "id": "udp4", "src": "$CLIENT4", "dst": "$SERVER4", "protocol": "udp", "dst_port": 5400,
+        "action": "pass", "rewrite": { "src": "$NAT4_U", "dst_port": 5353 } },
+      { "id": "udp6", "src": "$CLIENT6", "dst": "$SERVER6", "protocol": "udp", "dst_port": 5400,
+        "action": "pass", "rewrite": { "src": "$NAT6_U", "dst_port": 5353 } },
+      { "id": "marks4", "dst": "$SERVER4", "protocol": "udp", "dst_port": 5500, "action": "pass",
+        "rewrite": { "dscp": "ef", "ecn": 1, "ttl": 33, "src_mac": "02:00:00:00:00:aa" } },
+      { "id": "marks6", "dst": "$SERVER6", "protocol": "udp", "dst_port": 5500, "action": "pass",
+        "rewrite": { "dscp": "af11", "ecn": "ce", "ttl": 7, "dst_mac": "$MAC_S" } },
+      { "id": "vlan4", "dst": "$SERVER4", "protocol": "udp", "dst_port": 5501, "action": "pass",
+        "rewrite": { "vlan": { "push": 100 }, "dst_mac": "02:00:00:00:00:bb" } }
+    ]
+  }
+}
+EOF
+)
+check "apply the rewrite policy" fw apply "$REWRITE" || exit 1
+check_match "show: rewrite src A->B, reversed on ingress" \
+	"rewrite src $CLIENT4->$NAT4 \(static NAT" "$(fw show)"
+fw_spawn server tcpdump --immediate-mode -U -n -i "$IF_SERVER" -w "$FW_TMP/rw.pcap" "not arp and not icmp6"
+for _ in $(seq 40); do [ -s "$FW_TMP/rw.pcap" ] && break; sleep 0.05; done
+sleep 0.5
+for pair in "$SERVER4 $CLIENT4" "$SERVER6 $CLIENT6"; do
+	set -- $pair
+	dst=$1
+	check "tcp connects after the src rewrite (SNAT), replies reversed: $dst" tcp_connect "$dst" 8090 2 "$2"
+	check_eq "tcp to $dst:8081 reaches 8080 (dst_port rewrite), replies come from 8081" \
+		srv-8080 "$(tcp_banner "$dst" 8081)"
+done
+check_eq "tcp to 198.18.2.200 reaches the server (dst rewrite, DNAT)" srv-8092 "$(tcp_banner 198.18.2.200 8092)"
+check_eq "udp reply after src + dst_port rewrites, IPv4" hello-0 "$(udp_reply "$SERVER4" 5400 "$CLIENT4")"
+check_eq "udp reply after src + dst_port rewrites, IPv6" hello-0 "$(udp_reply "$SERVER6" 5400 "$CLIENT6")"
+udp_send "$SERVER4" 5500 1
+udp_send "$SERVER6" 5500 1
+udp_send "$SERVER4" 5501 1
+sleep 0.3
+kill -TERM -- "-${FW_PGIDS[-1]}" 2>/dev/null
+fw_wait_gone "${FW_PGIDS[-1]}"
+cap=$(tcpdump -vv -e -n -r "$FW_TMP/rw.pcap" 2>/dev/null)
+cap_has "capture: TCP from the NAT address $NAT4" "$NAT4\.[0-9]+ > $SERVER4\.8090"
+cap_has "capture: TCP from the NAT address $NAT6" "$NAT6\.[0-9]+ > $SERVER6\.8090"
+cap_has "capture: TCP to 8080 from the dst_port rewrite" "> $SERVER4\.8080: Flags \[S\]"
+cap_has "capture: UDP from $NAT4_U to 5353" "$NAT4_U\.[0-9]+ > $SERVER4\.5353: \[udp sum ok\]"
+cap_has "capture: UDP from $NAT6_U to 5353" "$NAT6_U\.[0-9]+ > $SERVER6\.5353: \[udp sum ok\]"
+cap_has "capture: DSCP ef + ECN 1 (tos 0xb9) and TTL 33" "tos 0xb9,ECT\(1\), ttl 33"
+cap_has "capture: source MAC rewritten" "02:00:00:00:00:aa > "
+cap_has "capture: IPv6 traffic class af11+CE (0x2b), hop limit 7" "class 0x2b, flowlabel 0x[0-9a-f]+, hlim 7"
+cap_has "capture: VLAN 100 pushed, destination MAC rewritten" "02:00:00:00:00:bb, ethertype 802.1Q \(0x8100\), length [0-9]+: vlan 100"
+check_eq "capture: no checksum errors" 0 "$(grep -Ec 'incorrect|bad cksum|bad udp cksum' <<<"$cap")"
+check_ge "capture: checksums verified (TCP correct, UDP sum ok)" 12 "$(grep -Ec '\(correct\)|sum ok' <<<"$cap")"
+check_ge "egress rule snat4 counted" 1 "$(rule_packets snat4 egress)"
