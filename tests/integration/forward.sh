@@ -111,6 +111,16 @@ for i in range(3):
         pass' "$@"
 }
 
+# hex_tcp4 SRC DST DPORT: an Ethernet/IPv4/TCP SYN frame as hex (for fwctl explain --hex)
+hex_tcp4() {
+	python3 -c '
+import socket, struct, sys
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0,
+                 socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2]))
+tcp = struct.pack("!HHIIBBHHH", 40000, int(sys.argv[3]), 0, 0, 0x50, 2, 1024, 0, 0)
+print((b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip + tcp).hex())' "$@"
+}
+
 # tcp_banner HOST PORT: the banner the server sent on a connection from the client
 tcp_banner() {
 	in_ns client timeout 3 socat -T 2 -u "TCP:$(fw_hostport "$1" "$2"),connect-timeout=1" \
@@ -190,7 +200,11 @@ p0=$(stat_packets ingress fib_pass)
 udp_send 198.18.2.9 5700 3
 sleep 0.1
 check_ge "fib lookup without a neighbour: to the stack, counted fib_pass" $((p0 + 3)) "$(stat_packets ingress fib_pass)"
-check_match "explain says redirect" "redirect to $IF_FW_S" "$(fw -j show | jq -r '.rules[0].forward')"
+check_match "show -j: the rule's forward action" "redirect to $IF_FW_S" "$(fw -j show | jq -r '.rules[0].forward')"
+check_match "explain: redirect to IF" "redirect .* rule 0 to-server .*=> redirect to $IF_FW_S$" \
+	"$(fw explain --interface "$IF_FW_C" --hex "$(hex_tcp4 "$W_C4" "$W_S4" 8080)")"
+check_match "explain: forward by route" "=> forward by route \(fib\)" \
+	"$(fw explain --interface "$IF_FW_C" --hex "$(hex_tcp4 "$CLIENT4" "$SERVER4" 8090)")"
 
 # --- 3. the redirect target deleted under traffic, then re-created -------------------
 fb0=$(stat_packets ingress redirect_fallback)
@@ -273,6 +287,10 @@ EOF
 check "apply the rewrite policy" fw apply "$REWRITE" || exit 1
 check_match "show: rewrite src A->B, reversed on ingress" \
 	"rewrite src $CLIENT4->$NAT4 \(static NAT" "$(fw show)"
+check_match "explain --egress: rewrite src A->B" "rule 0 snat4 .*=> rewrite src $CLIENT4->$NAT4" \
+	"$(fw explain --egress --interface "$IF_FW_S" --hex "$(hex_tcp4 "$CLIENT4" "$SERVER4" 8090)")"
+check_match "explain: the reverse static NAT an ingress frame gets" "\(static NAT: dst $NAT4->$CLIENT4\)" \
+	"$(fw explain --interface "$IF_FW_S" --hex "$(hex_tcp4 "$SERVER4" "$NAT4" 40000)")"
 fw_spawn server tcpdump --immediate-mode -U -n -i "$IF_SERVER" -w "$FW_TMP/rw.pcap" "not arp and not icmp6"
 for _ in $(seq 40); do [ -s "$FW_TMP/rw.pcap" ] && break; sleep 0.05; done
 sleep 0.5
