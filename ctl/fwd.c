@@ -215,7 +215,10 @@ int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
 			if (j < f->n_nat) {
 				if (!memcmp(&f->nat[j].v, &e.v, sizeof(e.v)))
 					continue;	/* the same mapping twice */
-				fw_policy_error_at(pol, r->path, err,
+				char rpath[64];
+
+				snprintf(rpath, sizeof(rpath), "%s.rewrite", r->path);
+				fw_policy_error_at(pol, rpath, err,
 						   "its static NAT reverse (ingress %s) conflicts with that of %s (\"reverse\": false on one of them keeps only the rewrite)",
 						   field == FW_FIELD_DST ? "dst" : "src",
 						   f->nat[j].path);

@@ -1647,14 +1647,15 @@ static int parse_fwd_action(struct pctx *c, json_t *obj, const char *path,
 	if (ret)
 		return ret;
 	if (path_is_egress(path) || !strncmp(path, "failsafe", 8))
-		return perr(c, path, "redirect and fib forwarding are ingress (XDP) actions: an egress rule can pass or drop");
+		return perr(c, path, "redirect and fib forwarding are actions of ingress rules (XDP): egress and failsafe rules pass or drop");
 	r->action = FW_ACT_REDIRECT;
 	v = json_object_get(obj, "fib");
 	if (v) {
 		path_key(kpath, path, "fib");
 		if (!json_is_true(v))
 			return perr(c, kpath, "expected true (fib forwarding), got %s",
-				    type_name(v));
+				    json_is_false(v) ? "false (for pass or drop, \"action\" is a string)"
+						     : type_name(v));
 		if (json_object_get(obj, "redirect") || json_object_get(obj, "optional"))
 			return perr(c, path, "\"fib\" chooses the interface by route: it takes no \"redirect\" or \"optional\"");
 		r->fwd.fib = true;
