@@ -39,7 +39,7 @@ struct fw_dir_tables {
 	size_t n_iface;
 };
 
-/* Forwarding (issue 6, ctl/fwd.c): per generation, written by apply. */
+/* Forwarding (issue 6, ctl/fwd_compile.c): per generation, written by apply. */
 struct fw_nat_entry {
 	struct fw_nat_key k;	/* k.gen is set by apply */
 	struct fw_nat_val v;
@@ -66,7 +66,7 @@ struct fw_tables {
 	struct fw_fwd_tables fwd;
 };
 
-/* fwd.c: the forwarding part of fw_compile(): slots, records, NAT. */
+/* fwd_compile.c: the forwarding part of fw_compile(): slots, records, NAT. */
 int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
 		   struct fw_err *err);
 void fw_fwd_tables_free(struct fw_fwd_tables *f);
@@ -77,6 +77,10 @@ void fw_fwd_tables_free(struct fw_fwd_tables *f);
  */
 int fw_nat_reverse(const struct fw_rule_ir *r, uint8_t field,
 		   struct fw_nat_key *k, struct fw_nat_val *v);
+/* The distinct redirect targets in slot order; optional[s]: every rule
+ * naming it says "optional" (may be NULL). */
+size_t fw_fwd_targets(const struct fw_policy *pol,
+		      char names[FW_MAX_REDIR][IF_NAMESIZE], bool *optional);
 
 /*
  * 0, or -EINVAL with *err set (limits exceeded), or -ENOMEM. Interface

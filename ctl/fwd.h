@@ -10,10 +10,6 @@
 #include "fwctl.h"
 #include "model.h"
 
-/* The distinct redirect targets in slot order; optional[s]: every rule
- * naming it says "optional" (may be NULL). */
-size_t fw_fwd_targets(const struct fw_policy *pol,
-		      char names[FW_MAX_REDIR][IF_NAMESIZE], bool *optional);
 /* Write t's forwarding tables into generation gen (standby). 0 or -errno
  * with *what saying what failed. */
 int fw_apply_fwd(const struct fw_state *st, const struct fw_tables *t,
@@ -26,9 +22,6 @@ int fw_fwd_target_state(const struct fw_state *st, uint32_t gen, uint32_t slot,
  * into the devmap: how many were refilled, or -errno. */
 int fw_fwd_refill(const struct fw_state *st, int (*resolve)(const char *name),
 		  void (*note)(const char *name, uint32_t ifindex));
-/* The reference model of XDP's reverse static NAT: rewrite pkt as the data
- * path does before the ingress rules; true if it changed. */
-bool fw_model_unnat(const struct fw_policy *pol, struct fw_pkt_desc *pkt);
 
 /* show and status: the targets of generation gen ([{interface, slot,
  * ifindex, optional, missing}]), and what a rule forwards or rewrites. */

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 #include "model.h"
-#include "fwd.h"
 
 bool fw_prefix_contains(const struct fw_prefix *p, uint8_t family,
 			const uint8_t *addr)
