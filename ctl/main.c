@@ -429,6 +429,9 @@ static int cmd_apply(int argc, char **argv)
 	ret = fw_policy_parse_file(file, &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
+	for (int d = 0; missing_ok && d < FW_NDIR; d++)	/* boot: targets may come later */
+		for (size_t i = 0; i < pol.dir[d].n_rules; i++)
+			pol.dir[d].rules[i].fwd.optional = true;
 	ret = fw_policy_resolve(&pol, fw_nl_ifindex, &err);
 	if (ret) {
 		rc = print_policy_error(&err);
@@ -1183,7 +1186,8 @@ static const struct cmd cmds[] = {
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
 	  "egress when the policy has an \"egress\" section), patterns to every\n"
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
-	  "--missing-ok skips named interfaces that do not exist (yet).\n"
+	  "--missing-ok skips named interfaces that do not exist (yet) and accepts absent redirect\n"
+	  "targets (their traffic gets redirect_fallback until they appear).\n"
 	  "--last-good saves the policy to FILE after a successful apply.\n"
 	  "With --confirm-within (30s, 2m), the previous policy comes back by\n"
 	  "itself unless 'fwctl confirm' runs in time (a detached timer does it,\n"
