@@ -247,6 +247,24 @@ sleep 0.2
 check_eq "redirect restored without a re-apply" $((t0 + 10)) "$(third_count)"
 kill -TERM -- "-${FW_PGIDS[-1]}" 2>/dev/null
 
+# an absent target at apply: an error with its path, unless optional or --missing-ok (boot)
+GONE=$(fw_policy gone <<EOF
+{
+  "version": 1, "interfaces": ["$IF_FW_C"], "default": "pass",
+  "rules": [ { "id": "gone", "dst": "$W_T4", "action": { "redirect": "${FW_TAG}zz" } } ]
+}
+EOF
+)
+err=$(fw apply "$GONE" 2>&1 >/dev/null)
+check_eq "apply with an absent redirect target: exit 1" 1 "$?"
+check_match "... names the position and path" \
+	"^Error: $GONE:3:[0-9]+: rules\[0\]\.action\.redirect: no such device \"${FW_TAG}zz\"" "$err"
+check "apply --missing-ok accepts it" fw apply --missing-ok "$GONE"
+check_match "status: the target is MISSING" "${FW_TAG}zz: MISSING" "$(fw status)"
+fb0=$(stat_packets ingress redirect_fallback)
+udp_send "$W_T4" 5600 5
+check_ge "its traffic gets the counted fallback" $((fb0 + 5)) "$(stat_packets ingress redirect_fallback)"
+
 
 # --- 2. egress rewrites, received by a peer whose kernel accepts them -------------------
 sys ip -n "$NS_FW" neigh replace 198.18.2.200 lladdr "$MAC_S" dev "$IF_FW_S" nud permanent
