@@ -128,6 +128,8 @@ int fw_nat_reverse(const struct fw_rule_ir *r, uint8_t field,
 		v->port = rw->flags & pflag ? htons(oport) : 0;
 	} else if (!(rw->flags & aflag)) {
 		return 0;	/* a port rewrite it cannot reverse alone */
+	} else {
+		v->flags = FW_NAT_ADDR;
 	}
 	return 1;
 }
@@ -138,6 +140,56 @@ static int fwd_fail(struct fw_tables *t, int ret)
 {
 	fw_tables_free(t);
 	return ret;
+}
+
+static size_t nat_find(const struct fw_fwd_tables *f, const struct fw_nat_key *k)
+{
+	size_t j;
+
+	for (j = 0; j < f->n_nat; j++)
+		if (!memcmp(&f->nat[j].k, k, sizeof(*k)))
+			break;
+	return j;
+}
+
+/*
+ * Add a reverse mapping: 0, or -EEXIST when its key maps elsewhere already.
+ * A port-keyed entry gets an address-only marker (FW_NAT_PORTS) so the data
+ * path needs the second lookup only for addresses that have port mappings.
+ */
+static int nat_add(struct fw_fwd_tables *f, const struct fw_nat_entry *e)
+{
+	size_t j = nat_find(f, &e->k);
+
+	if (e->k.proto) {
+		struct fw_nat_entry m = { .k = e->k, .path = e->path };
+		size_t i;
+
+		if (j < f->n_nat)
+			return memcmp(&f->nat[j].v, &e->v, sizeof(e->v)) ? -EEXIST : 0;
+		f->nat[f->n_nat++] = *e;
+		m.k.proto = 0;
+		m.k.port = 0;
+		i = nat_find(f, &m.k);
+		if (i < f->n_nat) {
+			f->nat[i].v.flags |= FW_NAT_PORTS;
+		} else {
+			m.v.flags = FW_NAT_PORTS;
+			f->nat[f->n_nat++] = m;
+		}
+		return 0;
+	}
+	if (j == f->n_nat) {
+		f->nat[f->n_nat++] = *e;
+		return 0;
+	}
+	if (!(f->nat[j].v.flags & FW_NAT_ADDR)) {	/* a marker: now a mapping too */
+		memcpy(f->nat[j].v.addr, e->v.addr, sizeof(e->v.addr));
+		f->nat[j].v.flags |= FW_NAT_ADDR;
+		f->nat[j].path = e->path;
+		return 0;
+	}
+	return memcmp(f->nat[j].v.addr, e->v.addr, sizeof(e->v.addr)) ? -EEXIST : 0;
 }
 
 int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
@@ -177,11 +229,11 @@ int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
 					f->n_redir = s + 1;
 			}
 			if (r->fwd.has_rewrite)
-				cap_nat += 2;
+				cap_nat += 4;	/* 2 fields x (mapping + marker) */
 		}
 	}
 	if (cap_nat) {
-		f->rw = calloc(cap_nat / 2, sizeof(*f->rw));
+		f->rw = calloc(cap_nat / 4, sizeof(*f->rw));
 		f->nat = calloc(cap_nat, sizeof(*f->nat));
 		if (!f->rw || !f->nat)
 			return fwd_fail(t, -ENOMEM);
@@ -203,30 +255,24 @@ int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
 
 		for (uint8_t field = 0; field < 2; field++) {
 			struct fw_nat_entry e = { .path = r->path };
-			size_t j;
 
 			if (!fw_nat_reverse(r, field, &e.k, &e.v))
 				continue;
-			for (j = 0; j < f->n_nat; j++)
-				if (!memcmp(&f->nat[j].k, &e.k, sizeof(e.k)))
-					break;
-			if (j < f->n_nat) {
-				if (!memcmp(&f->nat[j].v, &e.v, sizeof(e.v)))
-					continue;	/* the same mapping twice */
+			if (nat_add(f, &e)) {
 				char rpath[64];
 
 				snprintf(rpath, sizeof(rpath), "%s.rewrite", r->path);
 				fw_policy_error_at(pol, rpath, err,
 						   "its static NAT reverse (ingress %s) conflicts with that of %s (\"reverse\": false on one of them keeps only the rewrite)",
 						   field == FW_FIELD_DST ? "dst" : "src",
-						   f->nat[j].path);
+						   f->nat[nat_find(f, &e.k)].path);
 				return fwd_fail(t, -EINVAL);
 			}
-			f->nat[f->n_nat++] = e;
 		}
 	}
-	if (f->n_nat)
-		t->dir[FW_DIR_INGRESS].flags |= FW_TF_NAT;
+	for (size_t j = 0; j < f->n_nat; j++)
+		t->dir[FW_DIR_INGRESS].flags |= f->nat[j].k.field == FW_FIELD_DST ?
+						FW_TF_NAT : FW_TF_NAT_SRC;
 	return 0;
 }
 

@@ -108,7 +108,8 @@ enum fw_reason {
 #define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
 #define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
 #define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
-#define FW_TF_NAT	0x80	/* ingress: reverse static NAT (fw_nat) first */
+#define FW_TF_NAT	0x80	/* ingress: fw_nat has dst entries (SNAT reverse) */
+#define FW_TF_NAT_SRC	0x40	/* ingress: fw_nat has src entries (DNAT reverse) */
 
 /* What happens to later (non-first) fragments: policy "fragments". */
 enum fw_frag_mode {
@@ -259,7 +260,9 @@ _Static_assert(sizeof(struct fw_meta) == 24 + 32 + 256, "ABI");
  * Rewrite: egress fw_rule.rewrite = slot + 1, record at
  * fw_rewrite[gen * FW_MAX_REWRITE + slot]. Static NAT: each address (and
  * port) rewrite of a one-host rule has its reverse in fw_nat, applied by
- * XDP to ingress packets before the rules (tables with FW_TF_NAT).
+ * XDP to ingress packets before the rules (tables with FW_TF_NAT or
+ * FW_TF_NAT_SRC): per field, one lookup by address, and a second by
+ * protocol and port only when that address has port mappings.
  */
 #define FW_MAX_REDIR		64	/* redirect targets per generation */
 #define FW_MAX_REWRITE		1024	/* rewrite records per generation */
@@ -316,8 +319,13 @@ _Static_assert(sizeof(struct fw_nat_key) == 24, "ABI");
 struct fw_nat_val {
 	__u8 addr[16];		/* the original address it maps back to */
 	__be16 port;		/* 0: keep the port */
-	__u16 pad;
+	__u16 flags;		/* FW_NAT_*: of an address-only (port 0) entry */
 };
+
+/* fw_nat_val.flags: one lookup by address decides whether a second (by
+ * protocol and port) is needed. */
+#define FW_NAT_ADDR	0x1	/* addr is a mapping (else only a marker) */
+#define FW_NAT_PORTS	0x2	/* port-keyed entries exist for this address */
 _Static_assert(sizeof(struct fw_nat_val) == 20, "ABI");
 
 #endif /* FW_SHARED_H */

@@ -69,17 +69,20 @@ static __always_inline struct fw_nat_val *fw_nat_find(struct fw_pkt *pkt,
 	struct fw_nat_val *v;
 
 	__builtin_memcpy(k.addr, field == FW_FIELD_DST ? pkt->daddr : pkt->saddr, 16);
-	if (pkt->has_ports &&
+	v = bpf_map_lookup_elem(&FW_MAP_NAT, &k);	/* by address */
+	if (!v)
+		return NULL;
+	if (v->flags & FW_NAT_PORTS && pkt->has_ports &&
 	    (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP)) {
+		struct fw_nat_val *pv;
+
 		k.proto = pkt->proto;
 		k.port = bpf_htons(field == FW_FIELD_DST ? pkt->dport : pkt->sport);
-		v = bpf_map_lookup_elem(&FW_MAP_NAT, &k);
-		if (v)
-			return v;
-		k.proto = 0;
-		k.port = 0;
+		pv = bpf_map_lookup_elem(&FW_MAP_NAT, &k);	/* more specific */
+		if (pv)
+			return pv;
 	}
-	return bpf_map_lookup_elem(&FW_MAP_NAT, &k);
+	return v->flags & FW_NAT_ADDR ? v : NULL;
 }
 
 /* Rewrite one address (and port) of the packet in place. */
@@ -178,15 +181,19 @@ static __always_inline int fw_xdp_unnat(struct xdp_md *ctx, struct fw_pkt *pkt)
 	gen = *genp & 1;
 	tbl = FW_TBL(gen, FW_DIR_INGRESS);
 	cfg = bpf_map_lookup_elem(&FW_MAP_TBLCFG, &tbl);
-	if (!cfg || !cfg->valid || !(cfg->flags & FW_TF_NAT))
+	if (!cfg || !cfg->valid || !(cfg->flags & (FW_TF_NAT | FW_TF_NAT_SRC)))
 		return 0;
 
-	v = fw_nat_find(pkt, gen, FW_FIELD_DST);	/* reverse of SNAT */
-	if (v && fw_xdp_nat_apply(ctx, pkt, FW_FIELD_DST, v))
-		return -1;
-	v = fw_nat_find(pkt, gen, FW_FIELD_SRC);	/* reverse of DNAT */
-	if (v && fw_xdp_nat_apply(ctx, pkt, FW_FIELD_SRC, v))
-		return -1;
+	if (cfg->flags & FW_TF_NAT) {	/* reverse of SNAT */
+		v = fw_nat_find(pkt, gen, FW_FIELD_DST);
+		if (v && fw_xdp_nat_apply(ctx, pkt, FW_FIELD_DST, v))
+			return -1;
+	}
+	if (cfg->flags & FW_TF_NAT_SRC) {	/* reverse of DNAT */
+		v = fw_nat_find(pkt, gen, FW_FIELD_SRC);
+		if (v && fw_xdp_nat_apply(ctx, pkt, FW_FIELD_SRC, v))
+			return -1;
+	}
 	return 0;
 }
 

@@ -481,7 +481,7 @@ static void test_nat_differential(void **state)
 		}
 		P("],\"egress\":{\"rules\":[");
 		for (int i = 0; i < n_nat; i++) {
-			kind[i] = (int)rng_below(&r, 3);
+			kind[i] = (int)rng_below(&r, 4);
 			l4[i] = rng_pct(&r, 50) ? 6 : 17;
 			if (kind[i] == 0)
 				P("%s{\"action\":\"pass\",\"src\":\"192.0.2.%d\",\"rewrite\":{\"src\":\"198.18.5.%d\"}}",
@@ -490,10 +490,16 @@ static void test_nat_differential(void **state)
 				P("%s{\"action\":\"pass\",\"src\":\"192.0.2.%d\",\"protocol\":\"%s\",\"src_port\":%d,"
 				  "\"rewrite\":{\"src\":\"198.18.5.%d\",\"src_port\":%d}}", i ? "," : "", 10 + i,
 				  l4[i] == 6 ? "tcp" : "udp", 1000 + i, 10 + i, 2000 + i);
-			else
+			else if (kind[i] == 2)
 				P("%s{\"action\":\"pass\",\"dst\":\"192.0.2.%d\",\"protocol\":\"%s\",\"dst_port\":80,"
 				  "\"rewrite\":{\"dst_port\":%d}}", i ? "," : "", 50 + i,
 				  l4[i] == 6 ? "tcp" : "udp", 8000 + i);
+			else	/* one public address: a port mapping and an address one */
+				P("%s{\"action\":\"pass\",\"src\":\"192.0.2.%d\",\"protocol\":\"%s\",\"src_port\":%d,"
+				  "\"rewrite\":{\"src\":\"198.18.5.%d\",\"src_port\":%d}},"
+				  "{\"action\":\"pass\",\"src\":\"192.0.2.%d\",\"rewrite\":{\"src\":\"198.18.5.%d\"}}",
+				  i ? "," : "", 10 + i, l4[i] == 6 ? "tcp" : "udp", 1000 + i, 10 + i,
+				  2000 + i, 10 + i, 10 + i);
 		}
 		P("]}}");
 #undef P

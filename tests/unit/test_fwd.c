@@ -215,8 +215,15 @@ static void test_compile_nat(void **state)
 		/* the same mapping twice is one entry */
 		"{\"action\":\"pass\",\"src\":\"192.0.2.1\",\"protocol\":\"udp\",\"rewrite\":{\"src\":\"198.18.9.9\"}}"
 		"]}}", &pol, &t, &err), 0);
-	assert_int_equal(t.fwd.n_nat, 2);
+	assert_int_equal(t.fwd.n_nat, 3);	/* + the port mapping's marker */
 	assert_true(t.dir[0].flags & FW_TF_NAT);
+	assert_true(t.dir[0].flags & FW_TF_NAT_SRC);
+	assert_int_equal(t.fwd.nat[0].v.flags, FW_NAT_ADDR);
+	assert_int_equal(t.fwd.nat[1].v.flags, 0);
+	assert_int_equal(t.fwd.nat[2].k.field, FW_FIELD_SRC);
+	assert_int_equal(t.fwd.nat[2].k.proto, 0);
+	assert_int_equal(t.fwd.nat[2].k.port, 0);
+	assert_int_equal(t.fwd.nat[2].v.flags, FW_NAT_PORTS);	/* a marker only */
 	assert_int_equal(t.fwd.nat[0].k.field, FW_FIELD_DST);
 	assert_int_equal(t.fwd.nat[0].k.family, 4);
 	assert_int_equal(t.fwd.nat[0].k.proto, 0);
