@@ -218,6 +218,8 @@ fb1=$(stat_packets ingress redirect_fallback)
 check_ge "datagrams to the deleted target counted as redirect_fallback" $((fb0 + 10)) "$fb1"
 check "the firewall still redirects TCP to the server" tcp_connect "$W_S4" 8080 2
 check_match "status reports the missing target" "$IF_FW_T: MISSING" "$(fw status)"
+check_match "show marks the rule whose target is missing" \
+	"=> redirect to $IF_FW_T \[target missing: fallback\]" "$(fw show)"
 check_eq "status -j: missing" true "$(fw_jq status ".redirect_targets[] | select(.interface == \"$IF_FW_T\") | .missing")"
 check_eq "the firewall's stack still saw none of it (fallback drop)" 0 "$(fw_stack_count)"
 third_link
