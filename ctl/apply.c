@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "fwctl.h"
+#include "fwd.h"
 #include "sha256.h"
 
 /* Update n array elements [first, first + n) from vals; batched. */
@@ -482,6 +483,10 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		if (ret)
 			goto fail;
 	}
+
+	ret = fw_apply_fwd(st, t, gen, &what);	/* forwarding (fwd.c) */
+	if (ret)
+		goto fail;
 
 	what = "record the policy";
 	ret = write_meta(st, gen, pol);

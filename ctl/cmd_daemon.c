@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "cli.h"
+#include "fwd.h"
 #include "sha256.h"
 
 #define FW_RUN_DIR		"/run/fwctl"
@@ -282,6 +283,13 @@ static int open_active(struct daemon *d, struct fw_state *st, struct fw_policy *
 	return ret;
 }
 
+/* Redirect targets (fwd.c): the kernel drops a deleted netdev's devmap entry. */
+static void refilled(const char *name, uint32_t ifindex)
+{
+	fw_log("redirect target %s is back (ifindex %u): devmap entry restored", name,
+	       ifindex);
+}
+
 /* Dump every link and reconcile: attach where selected, forget what went. */
 static void resync(struct daemon *d, const char *why, bool verbose)
 {
@@ -338,6 +346,7 @@ static void resync(struct daemon *d, const char *why, bool verbose)
 		       s->selected && !verbose);
 		s->selected = true;
 	}
+	fw_fwd_refill(&st, fw_nl_ifindex, refilled);
 out:
 	free(links);
 	fw_policy_free(&pol);
@@ -389,6 +398,7 @@ static int on_link(bool new, const struct fw_link *l, void *data)
 		if (s)
 			s->selected = true;
 	}
+	fw_fwd_refill(&st, fw_nl_ifindex, refilled);	/* a redirect target came back? */
 	fw_policy_free(&pol);
 	fw_state_close(&st);
 	write_state(d);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "fwd.h"
 #include "model.h"
 #include "pcap.h"
 #include "dp/parse.h"
@@ -96,8 +97,27 @@ static json_t *explain_frame(const struct fw_policy *pol, unsigned int dir,
 	if (caplen < len)
 		json_object_set_new(o, "truncated_capture", json_true());
 	if (v.rule >= 0) {
+		char fwd[512];
+
 		json_object_set_new(o, "rule", json_integer(v.rule));
 		json_object_set_new(o, "id", json_string(pol->dir[dir].rules[v.rule].id));
+		fw_rule_fwd_format(&pol->dir[dir].rules[v.rule], fwd, sizeof(fwd));
+		if (*fwd)	/* "redirect to eth1", "rewrite src A->B ..." */
+			json_object_set_new(o, "forward", json_string(fwd));
+	}
+	if (in == FW_IN_IP && dir == FW_DIR_INGRESS) {
+		struct fw_pkt_desc un = d;
+
+		if (fw_model_unnat(pol, &un)) {	/* what the rules saw */
+			char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+			int af = d.family == 4 ? AF_INET : AF_INET6;
+			bool dst = memcmp(un.daddr, d.daddr, 16) || un.dport != d.dport;
+
+			inet_ntop(af, dst ? d.daddr : d.saddr, a, sizeof(a));
+			inet_ntop(af, dst ? un.daddr : un.saddr, b, sizeof(b));
+			json_object_set_new(o, "static_nat", json_pack("{s:s,s:s,s:s}",
+				"field", dst ? "dst" : "src", "from", a, "to", b));
+		}
 	}
 	if (in == FW_IN_IP) {
 		char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -171,8 +191,18 @@ static void print_frame(json_t *o)
 	} else {
 		printf("  %-24s", "-");
 	}
-	printf("  %s%s\n", what, json_object_get(o, "truncated_capture") ?
+	printf("  %s%s", what, json_object_get(o, "truncated_capture") ?
 	       "  [capture truncated: verdict may differ]" : "");
+	if (json_object_get(o, "static_nat")) {
+		json_t *n = json_object_get(o, "static_nat");
+
+		printf("  (static NAT: %s %s->%s)", json_string_value(json_object_get(n, "field")),
+		       json_string_value(json_object_get(n, "from")),
+		       json_string_value(json_object_get(n, "to")));
+	}
+	if (json_object_get(o, "forward"))
+		printf("  => %s", json_string_value(json_object_get(o, "forward")));
+	printf("\n");
 }
 
 static void print_header(void)

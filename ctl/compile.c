@@ -624,7 +624,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	t->cls = in.cls;
 	t->n_cls = in.n;
 	free(in.ht);
-	return 0;
+	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
 	free(in.ht);
 	free(in.cls);
@@ -641,6 +641,7 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].iface);
 	}
 	free(t->cls);
+	fw_fwd_tables_free(&t->fwd);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -39,6 +39,23 @@ struct fw_dir_tables {
 	size_t n_iface;
 };
 
+/* Forwarding (issue 6, ctl/fwd_compile.c): per generation, written by apply. */
+struct fw_nat_entry {
+	struct fw_nat_key k;	/* k.gen is set by apply */
+	struct fw_nat_val v;
+	const char *path;	/* the rule it reverses */
+};
+
+struct fw_fwd_tables {
+	struct fw_redir redir[FW_MAX_REDIR];	/* slot -> target, fallback */
+	char redir_name[FW_MAX_REDIR][IF_NAMESIZE];
+	uint32_t n_redir;
+	struct fw_rewrite *rw;		/* slot -> record (rule.rewrite - 1) */
+	uint32_t n_rw;
+	struct fw_nat_entry *nat;
+	size_t n_nat;
+};
+
 struct fw_tables {
 	uint8_t non_ip_action;
 	uint8_t frag_mode;
@@ -46,7 +63,24 @@ struct fw_tables {
 	struct fw_dir_tables dir[FW_NDIR];
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;
+	struct fw_fwd_tables fwd;
 };
+
+/* fwd_compile.c: the forwarding part of fw_compile(): slots, records, NAT. */
+int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
+		   struct fw_err *err);
+void fw_fwd_tables_free(struct fw_fwd_tables *f);
+/*
+ * The reverse static NAT of rule r's rewrite on packet field 'field' (the
+ * ingress packet's: FW_FIELD_DST reverses a src rewrite): 1 with *k (gen 0)
+ * and *v, or 0 when the rule has none (not a one-address matcher...).
+ */
+int fw_nat_reverse(const struct fw_rule_ir *r, uint8_t field,
+		   struct fw_nat_key *k, struct fw_nat_val *v);
+/* The distinct redirect targets in slot order; optional[s]: every rule
+ * naming it says "optional" (may be NULL). */
+size_t fw_fwd_targets(const struct fw_policy *pol,
+		      char names[FW_MAX_REDIR][IF_NAMESIZE], bool *optional);
 
 /*
  * 0, or -EINVAL with *err set (limits exceeded), or -ENOMEM. Interface

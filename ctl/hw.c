@@ -81,6 +81,27 @@ int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw
 	size_t n = 0;
 
 	memset(t, 0, sizeof(*t));
+	/* forwarding (issue 6): a NIC cannot redirect to another netdev's devmap
+	 * entry, and the reverse NAT of egress rewrites runs in host XDP */
+	for (int d = 0; d < FW_NDIR; d++) {
+		for (size_t ri = 0; ri < pol->dir[d].n_rules; ri++) {
+			const struct fw_rule_ir *r = &pol->dir[d].rules[ri];
+			char path[64];
+
+			if (r->action == FW_ACT_REDIRECT) {
+				snprintf(path, sizeof(path), "%s.action", r->path);
+				fw_policy_error_at(pol, path, err,
+						   "redirect and fib forwarding are not supported in hw mode (hw rules pass or drop)");
+				return -EINVAL;
+			}
+			if (r->fwd.has_rewrite) {
+				snprintf(path, sizeof(path), "%s.rewrite", r->path);
+				fw_policy_error_at(pol, path, err,
+						   "egress rewrite is not supported with hw mode attachments (its static NAT reverse runs in the host's XDP program)");
+				return -EINVAL;
+			}
+		}
+	}
 	t->cfg.valid = 1;
 	t->cfg.default_action = rs->default_action;
 	t->cfg.non_ip_action = pol->non_ip_action;

@@ -5,6 +5,7 @@
  * program, the tc program and fwctl share one set of maps.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -12,6 +13,31 @@
 #include "fw_xdp.skel.h"
 #include "fw_tc.skel.h"
 #include "fw_xdp_hw.skel.h"
+
+/*
+ * The kernel creates a devmap with BPF_F_RDONLY_PROG added to its flags, so
+ * libbpf 1.1 finds a pinned one "incompatible" with the definition (flags
+ * 0, the only value it can create with): reuse it with the flags it has.
+ */
+static void devmap_flags(struct bpf_object *obj, const char *pin_dir)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, FW_XSTR(FW_MAP_DEVMAP));
+	struct bpf_map_info info = { 0 };
+	uint32_t len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	if (!m || !pin_dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, FW_XSTR(FW_MAP_DEVMAP));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+	    info.type == BPF_MAP_TYPE_DEVMAP)
+		bpf_map__set_map_flags(m, info.map_flags);
+	close(fd);
+}
 
 static struct bpf_object *open_embedded(const void *elf, size_t size,
 					const char *name, const char *pin_dir)
@@ -24,6 +50,7 @@ static struct bpf_object *open_embedded(const void *elf, size_t size,
 		fw_err(-errno, "cannot open BPF object %s", name);
 		return NULL;
 	}
+	devmap_flags(obj, pin_dir);
 	return obj;
 }
 

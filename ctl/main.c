@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "fwd.h"
 #include "sha256.h"
 
 bool opt_json, opt_pretty;
@@ -428,6 +429,9 @@ static int cmd_apply(int argc, char **argv)
 	ret = fw_policy_parse_file(file, &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
+	for (int d = 0; missing_ok && d < FW_NDIR; d++)	/* boot: targets may come later */
+		for (size_t i = 0; i < pol.dir[d].n_rules; i++)
+			pol.dir[d].rules[i].fwd.optional = true;
 	ret = fw_policy_resolve(&pol, fw_nl_ifindex, &err);
 	if (ret) {
 		rc = print_policy_error(&err);
@@ -745,6 +749,8 @@ static void policy_meta_extra(json_t *o, const struct fw_policy *pol)
 
 	json_object_set_new(o, "fragments", json_string(fw_frag_mode_name(pol->frag_mode)));
 	json_object_set_new(o, "malformed", json_string(fw_action_name(pol->malformed_action)));
+	json_object_set_new(o, "redirect_fallback",
+			    json_string(fw_action_name(pol->redirect_fallback)));
 	for (size_t i = 0; i < pol->n_sets; i++)
 		json_array_append_new(sets, json_string(pol->sets[i].name));
 	json_object_set_new(o, "sets", sets);
@@ -902,12 +908,14 @@ static int cmd_status(int argc, char **argv)
 
 		for (int i = 0; i < k; i++)
 			json_array_append_new(ifs, attachment_json(&v[i]));
-		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o,s:o,s:O}", "version", 1,
+		emit_json(json_pack("{s:i,s:s,s:b,s:i,s:o,s:o,s:o,s:O,s:o}", "version", 1,
 			"pin_dir", fw_pin_dir(opt_pin_dir), "loaded", loaded,
 			"layout", FW_LAYOUT_VERSION,
 			"policy", have_policy ? policy_meta_json(&mi, &pol, gen) : json_null(),
 			"confirm", loaded ? confirm_json(&st) : json_null(),
-			"interfaces", ifs, "daemon", daemon));
+			"interfaces", ifs, "daemon", daemon,
+			"redirect_targets", have_policy ? fw_fwd_targets_json(&st, gen, &pol)
+							: json_array()));
 	} else if (!loaded) {
 		printf("not loaded (no firewall under %s)\n", fw_pin_dir(opt_pin_dir));
 		daemon_text(daemon);
@@ -928,6 +936,17 @@ static int cmd_status(int argc, char **argv)
 			printf("policy    none (traffic passes until 'fwctl apply')\n");
 		}
 		confirm_text(&st);
+		if (have_policy) {	/* forwarding (fwd.c) */
+			json_t *tg = fw_fwd_targets_json(&st, gen, &pol), *t;
+			size_t i;
+
+			json_array_foreach(tg, i, t)
+				printf("%s %s: %s\n", i ? "         " : "redirect ",
+				       json_string_value(json_object_get(t, "interface")),
+				       json_is_true(json_object_get(t, "missing"))
+				       ? "MISSING (its traffic gets the fallback verdict)" : "ok");
+			json_decref(tg);
+		}
 		printf("interfaces%s\n", k ? "" : " none");
 		for (int i = 0; i < k; i++)
 			attachment_text(&v[i]);
@@ -960,6 +979,7 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 			json_object_set_new(o, "comment", json_string(r->comment));
 		if (r->failsafe)
 			json_object_set_new(o, "failsafe", json_true());
+		fw_fwd_rule_json(o, st, tbl / FW_NDIR, pol, r);	/* fwd.c */
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
@@ -987,6 +1007,11 @@ static void ruleset_text(const char *title, json_t *rs)
 		       json_string_value(json_object_get(r, "action")),
 		       (long long)json_integer_value(json_object_get(r, "packets")),
 		       (long long)json_integer_value(json_object_get(r, "bytes")), match);
+		if (json_object_get(r, "forward"))
+			printf("  %4s  %-16s => %s%s\n", "", "",
+			       json_string_value(json_object_get(r, "forward")),
+			       json_is_true(json_object_get(json_object_get(r, "redirect"), "missing"))
+			       ? " [target missing: fallback]" : "");
 	}
 	printf("  %4s  %-16s %-6s %12lld %14lld\n", "", "(default)",
 	       json_string_value(json_object_get(rs, "default")),
@@ -1161,7 +1186,8 @@ static const struct cmd cmds[] = {
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
 	  "egress when the policy has an \"egress\" section), patterns to every\n"
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
-	  "--missing-ok skips named interfaces that do not exist (yet).\n"
+	  "--missing-ok skips named interfaces that do not exist (yet) and accepts absent redirect\n"
+	  "targets (their traffic gets redirect_fallback until they appear).\n"
 	  "--last-good saves the policy to FILE after a successful apply.\n"
 	  "With --confirm-within (30s, 2m), the previous policy comes back by\n"
 	  "itself unless 'fwctl confirm' runs in time (a detached timer does it,\n"

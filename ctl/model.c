@@ -185,11 +185,22 @@ void fw_model_decide(const struct fw_policy *pol, unsigned int dir,
 		v->reason = drop ? FW_R_FRAGMENT_DROP : FW_R_FRAGMENT_PASS;
 		return;
 	}
-	v->rule = fw_model_match(pol, dir, pkt);
+	if (dir == FW_DIR_INGRESS) {	/* static NAT is undone first */
+		struct fw_pkt_desc un = *pkt;
+
+		fw_model_unnat(pol, &un);
+		v->rule = fw_model_match(pol, dir, &un);
+	} else {
+		v->rule = fw_model_match(pol, dir, pkt);
+	}
 	if (v->rule < 0) {
 		drop = rs->default_action == FW_ACT_DROP;
 		v->action = drop ? FW_ACT_DROP : FW_ACT_PASS;
 		v->reason = drop ? FW_R_DEFAULT_DROP : FW_R_DEFAULT_PASS;
+	} else if (rs->rules[v->rule].action == FW_ACT_REDIRECT) {
+		/* the data path may fall back (target gone, fib to the stack) */
+		v->action = FW_ACT_REDIRECT;
+		v->reason = FW_R_REDIRECT;
 	} else {
 		drop = rs->rules[v->rule].action == FW_ACT_DROP;
 		v->action = drop ? FW_ACT_DROP : FW_ACT_PASS;

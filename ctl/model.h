@@ -56,4 +56,12 @@ void fw_model_decide(const struct fw_policy *pol, unsigned int dir,
 		     enum fw_model_input in, const struct fw_pkt_desc *pkt,
 		     struct fw_model_verdict *v);
 
+/*
+ * Forwarding (issue 6, fwd_compile.c): XDP's reverse static NAT, applied to
+ * ingress packets before the rules. Rewrites pkt as the data path does
+ * (the destination, then the source; a protocol+port mapping before an
+ * address-only one); true if it changed.
+ */
+bool fw_model_unnat(const struct fw_policy *pol, struct fw_pkt_desc *pkt);
+
 #endif /* FW_MODEL_H */

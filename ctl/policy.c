@@ -1343,7 +1343,7 @@ static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
 	"icmp_type", "icmp_code", "vlan", "interface"
 
 static const char *const rule_keys[] = {
-	"action", "id", "comment", MATCH_KEYS, "not", NULL
+	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", NULL
 };
 
 static const char *const not_keys[] = { MATCH_KEYS, NULL };
@@ -1613,6 +1613,294 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 	return 0;
 }
 
+/* --- forwarding (issue 6): redirect actions and egress rewrites ------------ */
+
+static bool path_is_egress(const char *path)
+{
+	return !strncmp(path, "egress.", 7);
+}
+
+/* An integer in [lo, hi] into *out; 'what' words the range error. */
+static int get_int_range(struct pctx *c, json_t *v, const char *path,
+			 long lo, long hi, const char *what, long *out)
+{
+	if (!json_is_integer(v))
+		return perr(c, path, "expected an integer, got %s", type_name(v));
+	if (json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return perr(c, path, "%" JSON_INTEGER_FORMAT " is not %s (%ld-%ld)",
+			    json_integer_value(v), what, lo, hi);
+	*out = (long)json_integer_value(v);
+	return 0;
+}
+
+/* "action": {"redirect": IFACE [, "optional": true]} or {"fib": true} */
+static int parse_fwd_action(struct pctx *c, json_t *obj, const char *path,
+			    struct fw_rule_ir *r)
+{
+	static const char *const keys[] = { "redirect", "fib", "optional", NULL };
+	char kpath[PATH_SIZE], q[QUOTE_SIZE];
+	const char *why;
+	json_t *v;
+	int ret;
+
+	ret = check_keys(c, obj, path, keys);
+	if (ret)
+		return ret;
+	if (path_is_egress(path) || !strncmp(path, "failsafe", 8))
+		return perr(c, path, "redirect and fib forwarding are actions of ingress rules (XDP): egress and failsafe rules pass or drop");
+	r->action = FW_ACT_REDIRECT;
+	v = json_object_get(obj, "fib");
+	if (v) {
+		path_key(kpath, path, "fib");
+		if (!json_is_true(v))
+			return perr(c, kpath, "expected true (fib forwarding), got %s",
+				    json_is_false(v) ? "false (for pass or drop, \"action\" is a string)"
+						     : type_name(v));
+		if (json_object_get(obj, "redirect") || json_object_get(obj, "optional"))
+			return perr(c, path, "\"fib\" chooses the interface by route: it takes no \"redirect\" or \"optional\"");
+		r->fwd.fib = true;
+		return 0;
+	}
+	v = json_object_get(obj, "redirect");
+	if (!v)
+		return perr(c, path, "an action object needs \"redirect\": IFACE or \"fib\": true");
+	path_key(kpath, path, "redirect");
+	if (!json_is_string(v))
+		return perr(c, kpath, "expected an interface name, got %s", type_name(v));
+	why = bad_iface_name(json_string_value(v), json_string_length(v));
+	if (!why && strpbrk(json_string_value(v), FW_GLOB_CHARS))
+		why = "is a pattern: a redirect needs one interface";
+	if (why)
+		return perr(c, kpath, "%s %s", quote(q, sizeof(q), json_string_value(v)), why);
+	str_copy(r->fwd.redirect, sizeof(r->fwd.redirect), json_string_value(v));
+	v = json_object_get(obj, "optional");
+	if (v) {
+		path_key(kpath, path, "optional");
+		if (!json_is_boolean(v))
+			return perr(c, kpath, "expected true or false, got %s", type_name(v));
+		r->fwd.optional = json_is_true(v);
+	}
+	return 0;
+}
+
+static const struct { const char *name; uint8_t v; } dscp_names[] = {
+	{ "cs0", 0 }, { "cs1", 8 }, { "cs2", 16 }, { "cs3", 24 }, { "cs4", 32 },
+	{ "cs5", 40 }, { "cs6", 48 }, { "cs7", 56 }, { "af11", 10 }, { "af12", 12 },
+	{ "af13", 14 }, { "af21", 18 }, { "af22", 20 }, { "af23", 22 },
+	{ "af31", 26 }, { "af32", 28 }, { "af33", 30 }, { "af41", 34 },
+	{ "af42", 36 }, { "af43", 38 }, { "ef", 46 }, { "va", 44 }, { "le", 1 },
+};
+
+static const char *const ecn_names[] = { "not-ect", "ect1", "ect0", "ce" };
+
+static int parse_rw_dscp(struct pctx *c, json_t *v, const char *path, uint8_t *out)
+{
+	char q[QUOTE_SIZE];
+	long n;
+	int ret;
+
+	if (json_is_string(v)) {
+		for (size_t i = 0; i < ARRAY_SIZE(dscp_names); i++) {
+			if (!strcmp(json_string_value(v), dscp_names[i].name)) {
+				*out = dscp_names[i].v;
+				return 0;
+			}
+		}
+		return perr(c, path, "%s is not a DSCP name (cs0-cs7, af11-af43, ef, va, le) or 0-63",
+			    quote(q, sizeof(q), json_string_value(v)));
+	}
+	ret = get_int_range(c, v, path, 0, 63, "a DSCP value", &n);
+	*out = (uint8_t)n;
+	return ret;
+}
+
+static int parse_rw_ecn(struct pctx *c, json_t *v, const char *path, uint8_t *out)
+{
+	char q[QUOTE_SIZE];
+	long n;
+	int ret;
+
+	if (json_is_string(v)) {
+		for (size_t i = 0; i < ARRAY_SIZE(ecn_names); i++) {
+			if (!strcmp(json_string_value(v), ecn_names[i])) {
+				*out = (uint8_t)i;
+				return 0;
+			}
+		}
+		return perr(c, path, "%s is not an ECN codepoint (not-ect, ect1, ect0, ce) or 0-3",
+			    quote(q, sizeof(q), json_string_value(v)));
+	}
+	ret = get_int_range(c, v, path, 0, 3, "an ECN codepoint", &n);
+	*out = (uint8_t)n;
+	return ret;
+}
+
+static int parse_rw_mac(struct pctx *c, json_t *v, const char *path, uint8_t *mac)
+{
+	char q[QUOTE_SIZE], end;
+	unsigned int b[6];
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected a MAC address, got %s", type_name(v));
+	if (json_string_length(v) != 17 ||
+	    sscanf(json_string_value(v), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1],
+		   &b[2], &b[3], &b[4], &b[5], &end) != 6)
+		return perr(c, path, "%s is not a MAC address (aa:bb:cc:dd:ee:ff)",
+			    quote(q, sizeof(q), json_string_value(v)));
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int parse_rw_addr(struct pctx *c, json_t *v, const char *path,
+			 struct fw_rewrite *rw, uint8_t *addr)
+{
+	char q[QUOTE_SIZE];
+	struct fw_prefix p;
+	int ret;
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected an address, got %s", type_name(v));
+	ret = parse_prefix(c, json_string_value(v), path, &p);
+	if (ret)
+		return ret;
+	if (p.plen != (p.family == 4 ? 32 : 128) || strchr(json_string_value(v), '/'))
+		return perr(c, path, "%s: a rewrite sets one address, not a prefix",
+			    quote(q, sizeof(q), json_string_value(v)));
+	if (rw->family && rw->family != p.family)
+		return perr(c, path, "%s is IPv%d, the other address of this rewrite IPv%d",
+			    quote(q, sizeof(q), json_string_value(v)), p.family, rw->family);
+	rw->family = p.family;
+	memcpy(addr, p.addr, 16);
+	return 0;
+}
+
+/* The rule's positive src (dst) prefixes are all of the other family. */
+static bool rw_family_conflict(const struct fw_match *m, bool dst, int family)
+{
+	int f = dst ? only_family(m->dst, m->n_dst) : only_family(m->src, m->n_src);
+
+	return f && f != family;
+}
+
+/* "rewrite": {...} of an egress rule (rules/README.md, "Egress rewrite"). */
+static int parse_rewrite(struct pctx *c, json_t *obj, const char *path,
+			 struct fw_rule_ir *r)
+{
+	static const char *const keys[] = {
+		"src", "dst", "src_port", "dst_port", "dscp", "ecn", "ttl",
+		"src_mac", "dst_mac", "vlan", "reverse", NULL
+	};
+	struct fw_rewrite *rw = &r->fwd.rw;
+	char kpath[PATH_SIZE];
+	json_t *v;
+	long n;
+	int ret;
+
+	if (!path_is_egress(r->path))
+		return perr(c, path, "\"rewrite\" is for egress rules (egress.rules): ingress packets are not rewritten");
+	if (!json_is_object(obj))
+		return perr(c, path, "expected an object, got %s", type_name(obj));
+	ret = check_keys(c, obj, path, keys);
+	if (ret)
+		return ret;
+	if (!json_object_size(obj) ||
+	    (json_object_size(obj) == 1 && json_object_get(obj, "reverse")))
+		return perr(c, path, "\"rewrite\" needs at least one field to rewrite");
+	if (r->action == FW_ACT_DROP)
+		return perr(c, path, "a rule that drops rewrites nothing: use \"action\": \"pass\"");
+	r->fwd.has_rewrite = true;
+	r->fwd.reverse = true;
+
+#define RW_KEY(k) (path_key(kpath, path, k), v = json_object_get(obj, k))
+	if (RW_KEY("src")) {
+		if ((ret = parse_rw_addr(c, v, kpath, rw, rw->saddr)))
+			return ret;
+		rw->flags |= FW_RW_SRC;
+	}
+	if (RW_KEY("dst")) {
+		if ((ret = parse_rw_addr(c, v, kpath, rw, rw->daddr)))
+			return ret;
+		rw->flags |= FW_RW_DST;
+	}
+	if (rw->family && (rw_family_conflict(&r->pos, false, rw->family) ||
+			   rw_family_conflict(&r->pos, true, rw->family)))
+		return perr(c, path, "rewrites IPv%d addresses, but the rule matches only IPv%d packets",
+			    rw->family, rw->family == 4 ? 6 : 4);
+	for (int d = 0; d < 2; d++) {
+		if (!RW_KEY(d ? "dst_port" : "src_port"))
+			continue;
+		if ((ret = get_int_range(c, v, kpath, 1, 65535, "a port", &n)))
+			return ret;
+		if (!r->pos.has_proto ||
+		    !protos_only(r->pos.proto, (const uint8_t[]){ 6, 17 }, 2))
+			return perr(c, kpath, "a port rewrite needs the rule's \"protocol\" to be tcp or udp (SCTP's CRC cannot be updated incrementally)");
+		if (d) {
+			rw->dport = htons((uint16_t)n);
+			rw->flags |= FW_RW_DPORT;
+		} else {
+			rw->sport = htons((uint16_t)n);
+			rw->flags |= FW_RW_SPORT;
+		}
+	}
+	if (RW_KEY("dscp")) {
+		if ((ret = parse_rw_dscp(c, v, kpath, &rw->dscp)))
+			return ret;
+		rw->flags |= FW_RW_DSCP;
+	}
+	if (RW_KEY("ecn")) {
+		if ((ret = parse_rw_ecn(c, v, kpath, &rw->ecn)))
+			return ret;
+		rw->flags |= FW_RW_ECN;
+	}
+	if (RW_KEY("ttl")) {
+		if ((ret = get_int_range(c, v, kpath, 1, 255, "a TTL / hop limit", &n)))
+			return ret;
+		rw->ttl = (uint8_t)n;
+		rw->flags |= FW_RW_TTL;
+	}
+	if (RW_KEY("src_mac")) {
+		if ((ret = parse_rw_mac(c, v, kpath, rw->smac)))
+			return ret;
+		rw->flags |= FW_RW_SMAC;
+	}
+	if (RW_KEY("dst_mac")) {
+		if ((ret = parse_rw_mac(c, v, kpath, rw->dmac)))
+			return ret;
+		rw->flags |= FW_RW_DMAC;
+	}
+	if (RW_KEY("vlan")) {
+		json_t *push;
+
+		if (json_is_string(v) && !strcmp(json_string_value(v), "pop")) {
+			rw->flags |= FW_RW_VLAN_POP;
+		} else if (json_is_object(v)) {
+			static const char *const vkeys[] = { "push", NULL };
+
+			if ((ret = check_keys(c, v, kpath, vkeys)))
+				return ret;
+			push = json_object_get(v, "push");
+			if (!push)
+				return missing(c, kpath, "push");
+			path_key(kpath, kpath, "push");
+			if ((ret = get_int_range(c, push, kpath, 1, 4094, "a VLAN id", &n)))
+				return ret;
+			rw->vlan = (uint16_t)n;
+			rw->flags |= FW_RW_VLAN_PUSH;
+		} else {
+			return perr(c, kpath, "expected {\"push\": ID} or \"pop\", got %s",
+				    json_is_string(v) ? "another string" : type_name(v));
+		}
+	}
+	if (RW_KEY("reverse")) {
+		if (!json_is_boolean(v))
+			return perr(c, kpath, "expected true or false, got %s", type_name(v));
+		r->fwd.reverse = json_is_true(v);
+	}
+#undef RW_KEY
+	return 0;
+}
+
 static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 		      struct fw_rule_ir *r)
 {
@@ -1632,7 +1920,10 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 	if (!v)
 		return missing(c, path, "action");
 	path_key(kpath, path, "action");
-	ret = get_action(c, v, kpath, &r->action);
+	if (json_is_object(v))
+		ret = parse_fwd_action(c, v, kpath, r);
+	else
+		ret = get_action(c, v, kpath, &r->action);
 	if (ret)
 		return ret;
 
@@ -1663,6 +1954,14 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 		return perr(c, path,
 			    "src has only IPv%d prefixes and dst only IPv%d ones: the rule can never match",
 			    sf, df);
+
+	v = json_object_get(obj, "rewrite");
+	if (v) {
+		path_key(kpath, path, "rewrite");
+		ret = parse_rewrite(c, v, kpath, r);
+		if (ret)
+			return ret;
+	}
 
 	v = json_object_get(obj, "not");
 	if (!v)
@@ -2132,7 +2431,8 @@ static int parse_sets(struct pctx *c, json_t *obj)
 
 static const char *const top_keys[] = {
 	"version", "description", "interfaces", "non_ip", "default", "rules",
-	"egress", "sets", "fragments", "malformed", "failsafe", NULL
+	"egress", "sets", "fragments", "malformed", "failsafe",
+	"redirect_fallback", NULL
 };
 
 static void free_match(struct fw_match *m);
@@ -2321,6 +2621,14 @@ static int parse_root(struct pctx *c, json_t *root)
 	v = json_object_get(root, "non_ip");
 	if (v) {
 		ret = get_action(c, v, "non_ip", &pol->non_ip_action);
+		if (ret)
+			return ret;
+	}
+
+	pol->redirect_fallback = FW_ACT_DROP;	/* fail closed */
+	v = json_object_get(root, "redirect_fallback");
+	if (v) {
+		ret = get_action(c, v, "redirect_fallback", &pol->redirect_fallback);
 		if (ret)
 			return ret;
 	}
@@ -2676,6 +2984,36 @@ static int resolve_match(struct fw_policy *pol, struct fw_match *m,
 	return 0;
 }
 
+/* A redirect target: absent is an error unless the rule says "optional". */
+static int resolve_redirect(struct fw_policy *pol, struct fw_rule_ir *r,
+			    int (*resolve)(const char *name), struct fw_err *err)
+{
+	char kpath[PATH_SIZE], q[QUOTE_SIZE];
+	int ret;
+
+	if (!r->fwd.redirect[0])
+		return 0;
+	ret = resolve(r->fwd.redirect);
+	if (ret > 0) {
+		r->fwd.ifindex = ret;
+		return 0;
+	}
+	if (!ret)
+		ret = -ENODEV;
+	r->fwd.ifindex = 0;
+	if (ret == -ENODEV && r->fwd.optional)
+		return 0;	/* counted as fallback until it appears */
+	path_key(kpath, r->path, "action");
+	path_key(kpath, kpath, "redirect");
+	if (ret == -ENODEV)
+		fw_policy_error_at(pol, kpath, err,
+				   "no such device %s (a redirect target must exist at apply unless the action says \"optional\": true)",
+				   quote(q, sizeof(q), r->fwd.redirect));
+	else
+		fw_policy_error_at(pol, kpath, err, "%s", strerror(-ret));
+	return ret;
+}
+
 int fw_policy_resolve(struct fw_policy *pol, int (*resolve)(const char *name),
 		      struct fw_err *err)
 {
@@ -2700,6 +3038,9 @@ int fw_policy_resolve(struct fw_policy *pol, int (*resolve)(const char *name),
 				return ret;
 			path_key(npath, r->path, "not");
 			ret = resolve_match(pol, &r->neg, npath, resolve, err);
+			if (ret)
+				return ret;
+			ret = resolve_redirect(pol, r, resolve, err);
 			if (ret)
 				return ret;
 		}

@@ -90,6 +90,20 @@ struct fw_match {
 	int *ifindex;			/* n_iface; set by fw_policy_resolve() */
 };
 
+/*
+ * Forwarding (issue 6): an ingress rule's "action": {"redirect": IFACE} or
+ * {"fib": true}, and an egress rule's "rewrite" (rules/README.md).
+ */
+struct fw_rule_fwd {
+	char redirect[IF_NAMESIZE];	/* the target; "" when none */
+	bool fib;		/* forward by the kernel's FIB (no target) */
+	bool optional;		/* the target may be absent at apply */
+	int ifindex;		/* set by fw_policy_resolve(); 0: absent */
+	bool has_rewrite;
+	bool reverse;		/* static NAT: install the ingress reverse */
+	struct fw_rewrite rw;	/* the data path's record (fw_shared.h) */
+};
+
 /* A rule matches when pos matches and no field of neg does. */
 struct fw_rule_ir {
 	char id[FW_ID_MAX];	/* from "id", or "" when absent */
@@ -99,6 +113,7 @@ struct fw_rule_ir {
 	struct fw_match neg;
 	char path[32];		/* JSON path, e.g. "rules[3]" */
 	bool failsafe;		/* from "failsafe": evaluated before the rules */
+	struct fw_rule_fwd fwd;	/* redirect / rewrite (issue 6) */
 };
 
 /* A named set of prefixes (both families may be mixed). */
@@ -140,6 +155,7 @@ struct fw_policy {
 	size_t n_failsafe;	/* rules [0, n) of both directions are failsafe */
 	struct fw_set *sets;	/* index = set slot in the data path */
 	size_t n_sets;
+	uint8_t redirect_fallback;	/* enum fw_action: redirect target gone */
 };
 
 /* A parse or validation error, formatted by fw_err_format(). */
@@ -209,6 +225,10 @@ const char *fw_action_name(unsigned int action);
 const char *fw_mode_name(unsigned int mode);
 const char *fw_proto_name(unsigned int proto);	/* "tcp" or NULL */
 const char *fw_frag_mode_name(unsigned int mode);
+/* "redirect to eth1", "rewrite src 192.0.2.1 -> 198.18.0.1, dscp 46": what a
+ * rule does beyond pass/drop, in the words of explain and show; "" if
+ * nothing. */
+int fw_rule_fwd_format(const struct fw_rule_ir *r, char *buf, size_t size);
 /* "syn,!ack"-style text of one flags matcher: the flags of mask, each
  * prefixed by '!' when required clear. */
 int fw_tcp_flags_format(const struct fw_tcp_flags *f, char *buf, size_t size);

@@ -34,6 +34,10 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_META] = FW_PIN_META,
 	[M_CONFIRM] = FW_PIN_CONFIRM,
+	[M_DEVMAP] = FW_XSTR(FW_MAP_DEVMAP),
+	[M_REDIR] = FW_XSTR(FW_MAP_REDIR),
+	[M_REWRITE] = FW_XSTR(FW_MAP_REWRITE),
+	[M_NAT] = FW_XSTR(FW_MAP_NAT),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

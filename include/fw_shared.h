@@ -91,6 +91,11 @@ enum fw_reason {
 #define FW_MAP_IFACE	fw_iface	/* HASH: fw_iface_key -> __u32 class */
 #define FW_MAP_SETS4	fw_sets4	/* ARRAY_OF_MAPS[NGEN] -> LPM set4 key */
 #define FW_MAP_SETS6	fw_sets6	/* ARRAY_OF_MAPS[NGEN] -> LPM set6 key */
+/* forwarding (issue 6): redirect targets, egress rewrites, static NAT */
+#define FW_MAP_DEVMAP	fw_devmap	/* DEVMAP[NGEN*MAX_REDIR]: ifindex */
+#define FW_MAP_REDIR	fw_redir	/* ARRAY[NGEN*MAX_REDIR]: fw_redir */
+#define FW_MAP_REWRITE	fw_rewrite	/* ARRAY[NGEN*MAX_REWRITE]: fw_rewrite */
+#define FW_MAP_NAT	fw_nat		/* HASH: fw_nat_key -> fw_nat_val */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -103,6 +108,8 @@ enum fw_reason {
 #define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
 #define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
 #define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
+#define FW_TF_NAT	0x80	/* ingress: fw_nat has dst entries (SNAT reverse) */
+#define FW_TF_NAT_SRC	0x40	/* ingress: fw_nat has src entries (DNAT reverse) */
 
 /* What happens to later (non-first) fragments: policy "fragments". */
 enum fw_frag_mode {
@@ -244,5 +251,81 @@ struct fw_meta {
 	char path[256];		/* absolute path of the policy file */
 };
 _Static_assert(sizeof(struct fw_meta) == 24 + 32 + 256, "ABI");
+
+/*
+ * Forwarding (issue 6). Redirect: a rule's fw_rule.redirect is a slot of
+ * its generation; fw_devmap[gen * FW_MAX_REDIR + slot] holds the target
+ * (the kernel clears an entry whose netdev is deleted) and fw_redir at the
+ * same index what fwctl put there and the policy's fallback verdict.
+ * Rewrite: egress fw_rule.rewrite = slot + 1, record at
+ * fw_rewrite[gen * FW_MAX_REWRITE + slot]. Static NAT: each address (and
+ * port) rewrite of a one-host rule has its reverse in fw_nat, applied by
+ * XDP to ingress packets before the rules (tables with FW_TF_NAT or
+ * FW_TF_NAT_SRC): per field, one lookup by address, and a second by
+ * protocol and port only when that address has port mappings.
+ */
+#define FW_MAX_REDIR		64	/* redirect targets per generation */
+#define FW_MAX_REWRITE		1024	/* rewrite records per generation */
+#define FW_MAX_NAT		(2 * FW_NGEN * FW_MAX_REWRITE)
+
+struct fw_redir {
+	__u32 ifindex;		/* the target fwctl resolved; 0: unused slot */
+	__u8 fallback;		/* enum fw_action: target gone (pass or drop) */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct fw_redir) == 8, "ABI");
+
+/* fw_rewrite.flags: which fields a record rewrites */
+#define FW_RW_SRC	0x0001	/* source address (family: fw_rewrite.family) */
+#define FW_RW_DST	0x0002
+#define FW_RW_SPORT	0x0004	/* TCP/UDP source port */
+#define FW_RW_DPORT	0x0008
+#define FW_RW_DSCP	0x0010
+#define FW_RW_ECN	0x0020
+#define FW_RW_TTL	0x0040	/* TTL / hop limit */
+#define FW_RW_SMAC	0x0080
+#define FW_RW_DMAC	0x0100
+#define FW_RW_VLAN_PUSH	0x0200	/* push an 802.1Q tag (vlan) */
+#define FW_RW_VLAN_POP	0x0400	/* pop the outermost tag */
+
+struct fw_rewrite {
+	__u32 flags;		/* FW_RW_* */
+	__u8 saddr[16];		/* network order; IPv4 in [0..3] */
+	__u8 daddr[16];
+	__be16 sport, dport;	/* network order */
+	__u8 family;		/* 4 or 6 when SRC/DST: other families untouched */
+	__u8 dscp;		/* 0..63 */
+	__u8 ecn;		/* 0..3 */
+	__u8 ttl;		/* 1..255 */
+	__u8 smac[6];
+	__u8 dmac[6];
+	__u16 vlan;		/* VLAN id to push, host order */
+	__u8 pad[6];
+};
+_Static_assert(sizeof(struct fw_rewrite) == 64, "ABI");
+
+/* fw_nat: ingress reverse of a static NAT rewrite. */
+struct fw_nat_key {
+	__u8 gen;		/* generation */
+	__u8 field;		/* enum fw_field the packet is matched on */
+	__u8 family;		/* 4 or 6 */
+	__u8 proto;		/* with port: IPPROTO_TCP/UDP; else 0 */
+	__be16 port;		/* 0: any port (address only) */
+	__u16 pad;
+	__u8 addr[16];		/* the rewritten (public) address */
+};
+_Static_assert(sizeof(struct fw_nat_key) == 24, "ABI");
+
+struct fw_nat_val {
+	__u8 addr[16];		/* the original address it maps back to */
+	__be16 port;		/* 0: keep the port */
+	__u16 flags;		/* FW_NAT_*: of an address-only (port 0) entry */
+};
+
+/* fw_nat_val.flags: one lookup by address decides whether a second (by
+ * protocol and port) is needed. */
+#define FW_NAT_ADDR	0x1	/* addr is a mapping (else only a marker) */
+#define FW_NAT_PORTS	0x2	/* port-keyed entries exist for this address */
+_Static_assert(sizeof(struct fw_nat_val) == 20, "ABI");
 
 #endif /* FW_SHARED_H */

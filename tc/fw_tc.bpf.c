@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fw_tc.bpf.c - the egress firewall (tc clsact egress, direct action):
- * classify and count what leaves through the same tables as ingress.
+ * classify and count what leaves through the same tables as ingress, and
+ * apply the matched rule's rewrite (dp/fwd.h).
  */
 #include <linux/pkt_cls.h>
-#include "dp/classify.h"
+#include "dp/fwd.h"
 
 #define FW_TC_PULL	128	/* bytes made linear before parsing */
 
@@ -24,6 +25,8 @@ int fw_tc_egress(struct __sk_buff *skb)
 	parsed = fw_parse(data, end, skb->len, false, &pkt);
 	if (fw_decide(&pkt, parsed, FW_DIR_EGRESS, skb->len) == FW_ACT_DROP)
 		return TC_ACT_SHOT;
+	if (pkt.act.rewrite)
+		fw_tc_rewrite(skb, &pkt);
 	return TC_ACT_UNSPEC;	/* let later filters and the stack decide */
 }
 

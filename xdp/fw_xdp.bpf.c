@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fw_xdp.bpf.c - the ingress firewall: parse, classify against the active
- * policy generation, count, and pass or drop at the earliest point.
+ * fw_xdp.bpf.c - the ingress firewall: parse, undo static NAT, classify
+ * against the active policy generation, count, and pass, drop or redirect
+ * (dp/fwd.h) at the earliest point.
  */
-#include "dp/classify.h"
+#include "dp/fwd.h"
 
 SEC("xdp")
 int fw_xdp_ingress(struct xdp_md *ctx)
@@ -13,9 +14,15 @@ int fw_xdp_ingress(struct xdp_md *ctx)
 	__u64 len = end - data;
 	struct fw_pkt pkt = { .ifindex = ctx->ingress_ifindex };
 	int parsed;
+	__u8 act;
 
 	parsed = fw_parse(data, end, len, true, &pkt);
-	if (fw_decide(&pkt, parsed, FW_DIR_INGRESS, len) == FW_ACT_DROP)
+	if (parsed == FW_PARSE_OK && fw_xdp_unnat(ctx, &pkt))
+		parsed = FW_PARSE_MALFORMED;
+	act = fw_decide(&pkt, parsed, FW_DIR_INGRESS, len);
+	if (act == FW_ACT_REDIRECT)
+		return fw_xdp_forward(ctx, &pkt, len);
+	if (act == FW_ACT_DROP)
 		return XDP_DROP;
 	return XDP_PASS;
 }

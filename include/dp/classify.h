@@ -6,7 +6,9 @@
  *   __u8 fw_decide(struct fw_pkt *pkt, int parsed, __u32 dir, __u64 bytes);
  *
  * returns FW_ACT_PASS or FW_ACT_DROP, having counted the packet under its
- * rule (or the default) and its reason. Per packet: the active generation
+ * rule (or the default) and its reason, or FW_ACT_REDIRECT (counted under
+ * its rule; dp/fwd.h counts the reason). A matched rule is copied to
+ * pkt->act (and its generation to pkt->gen) for dp/fwd.h. Per packet: the active generation
  * and table config (array reads), up to two LPM lookups (src, dst), one per
  * named set the table uses, one hash lookup when rules match interfaces, and
  * direct-indexed reads for everything else give one class per field; the
@@ -257,6 +259,12 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + r, bytes);
 	idx = tbl * FW_MAX_RULES + r;
 	rule = bpf_map_lookup_elem(&FW_MAP_RULES, &idx);
+	if (rule) {		/* forwarding (dp/fwd.h) acts on it */
+		pkt->gen = gen;
+		pkt->act = *rule;
+		if (rule->action == FW_ACT_REDIRECT)
+			return FW_ACT_REDIRECT;	/* counted by dp/fwd.h */
+	}
 	if (rule && rule->action == FW_ACT_DROP)
 		return fw_verdict(dir, FW_R_RULE_DROP, bytes, FW_ACT_DROP);
 	return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);

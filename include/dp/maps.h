@@ -127,4 +127,39 @@ struct {
 	__array(values, struct fw_set6_inner);	/* must come last */
 } FW_MAP_SETS6 SEC(".maps");
 
+/* --- forwarding (issue 6): see fw_shared.h ------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, FW_NGEN * FW_MAX_REDIR);
+	__type(key, __u32);
+	__type(value, __u32);
+	/* the kernel adds BPF_F_RDONLY_PROG: see loader.c's open_embedded() */
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_DEVMAP SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_REDIR);
+	__type(key, __u32);
+	__type(value, struct fw_redir);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_REDIR SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_REWRITE);
+	__type(key, __u32);
+	__type(value, struct fw_rewrite);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_REWRITE SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FW_MAX_NAT);
+	__type(key, struct fw_nat_key);
+	__type(value, struct fw_nat_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_NAT SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */

@@ -56,6 +56,11 @@ struct fw_pkt {
 	__u8 icmp_type, icmp_code;
 	__u8 tcp_flags;
 	__u8 nvlan;
+	/* forwarding (dp/fwd.h): where the headers are, and what matched */
+	__u16 l3_off;		/* bytes from the frame start to L3 */
+	__u16 l4_off;		/* to L4; 0 when there is no L4 header */
+	__u8 gen;		/* set by fw_decide(): the generation used */
+	struct fw_rule act;	/* set by fw_decide(): the matched rule */
 };
 
 struct fw_vlan_hdr {
@@ -152,6 +157,8 @@ static __always_inline int fw_parse_ipv4(void *l3, void *end, __u64 l3_len,
 		pkt->frag = FW_FRAG_LATER;
 	else if (frag & FW_IP_MF)
 		pkt->frag = FW_FRAG_FIRST;
+	if (pkt->frag != FW_FRAG_LATER)
+		pkt->l4_off = pkt->l3_off + hlen;
 	return fw_parse_l4(l3 + hlen, end, pkt);
 }
 
@@ -222,6 +229,7 @@ static __always_inline int fw_parse_ipv6(void *l3, void *end, __u64 l3_len,
 	if (fw_ip6_is_ext(nh))
 		return FW_PARSE_MALFORMED;	/* chain longer than the bound */
 	pkt->proto = nh;
+	pkt->l4_off = pkt->l3_off + (__u16)(cur - l3);
 	return fw_parse_l4(cur, end, pkt);
 }
 
@@ -253,6 +261,7 @@ static __always_inline int fw_parse(void *data, void *end, __u64 wire_len,
 		cur = vh + 1;
 	}
 
+	pkt->l3_off = cur - data;
 	if (proto == ETH_P_IP)
 		return fw_parse_ipv4(cur, end, wire_len - (cur - data), strict, pkt);
 	if (proto == ETH_P_IPV6)

@@ -34,8 +34,8 @@ serve_udp 54
 # capture everything that leaves the client (so explain sees every frame the firewall does)
 # and what reaches the server from the client's addresses
 CF="src host $CLIENT4 or src host $CLIENT4_B or src host $CLIENT6 or src host $CLIENT6_B"
-fw_spawn client tcpdump -B 16384 -U -n -Q out -i "$IF_CLIENT" -w "$FW_TMP/client.pcap"
-fw_spawn server tcpdump -B 16384 -U -n -i "$IF_SERVER" -w "$FW_TMP/server.pcap" "$CF"
+fw_spawn client tcpdump --immediate-mode -B 16384 -U -n -Q out -i "$IF_CLIENT" -w "$FW_TMP/client.pcap"
+fw_spawn server tcpdump --immediate-mode -B 16384 -U -n -i "$IF_SERVER" -w "$FW_TMP/server.pcap" "$CF"
 for _ in $(seq 50); do
 	[ -s "$FW_TMP/client.pcap" ] && [ -s "$FW_TMP/server.pcap" ] && break
 	sleep 0.1

@@ -142,6 +142,13 @@ static void test_refusals(void **state)
 		       "{\"action\":\"pass\",\"protocol\":[\"tcp\",\"udp\"],\"dst_port\":[1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31]},\n"
 		       "{\"action\":\"pass\",\"protocol\":\"tcp\",\"src_port\":[9,10]}]}",
 		       "t.json:3:1: rules[1]: hw mode holds at most 32 classifier entries, and the rules up to this one need 33 (a rule's lists multiply: src x dst x protocol x src_port x dst_port)");
+	/* forwarding (issue 6) */
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[\n"
+		       "{\"action\":{\"redirect\":\"eth1\"}}]}",
+		       "t.json:2:11: rules[0].action: redirect and fib forwarding are not supported in hw mode (hw rules pass or drop)");
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[],\"egress\":{\"rules\":[\n"
+		       "{\"action\":\"pass\",\"rewrite\":{\"ttl\":9}}]}}",
+		       "t.json:2:28: egress.rules[0].rewrite: egress rewrite is not supported with hw mode attachments (its static NAT reverse runs in the host's XDP program)");
 }
 
 /* A random policy in the hw subset. */
