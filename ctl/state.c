@@ -34,6 +34,11 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_META] = FW_PIN_META,
 	[M_CONFIRM] = FW_PIN_CONFIRM,
+	[M_IFSTAT] = FW_XSTR(FW_MAP_IFSTAT),
+	[M_LOGCFG] = FW_XSTR(FW_MAP_LOGCFG),
+	[M_LOGWIN] = FW_XSTR(FW_MAP_LOGWIN),
+	[M_LOGCNT] = FW_XSTR(FW_MAP_LOGCNT),
+	[M_EVENTS] = FW_XSTR(FW_MAP_EVENTS),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

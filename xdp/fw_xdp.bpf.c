@@ -13,9 +13,12 @@ int fw_xdp_ingress(struct xdp_md *ctx)
 	__u64 len = end - data;
 	struct fw_pkt pkt = { .ifindex = ctx->ingress_ifindex };
 	int parsed;
+	__u8 act;
 
 	parsed = fw_parse(data, end, len, true, &pkt);
-	if (fw_decide(&pkt, parsed, FW_DIR_INGRESS, len) == FW_ACT_DROP)
+	act = fw_decide(ctx, &pkt, parsed, FW_DIR_INGRESS, len);
+	fw_ifcount(pkt.ifindex, FW_DIR_INGRESS, act, len);
+	if (act == FW_ACT_DROP)
 		return XDP_DROP;
 	return XDP_PASS;
 }

@@ -127,4 +127,44 @@ struct {
 	__array(values, struct fw_set6_inner);	/* must come last */
 } FW_MAP_SETS6 SEC(".maps");
 
+/* --- observability (issue 5): see dp/log.h ------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, FW_IFSTAT_MAX);
+	__type(key, struct fw_ifstat_key);
+	__type(value, struct fw_ifstat);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_IFSTAT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logcfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGCFG SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logwin);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGWIN SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logcnt);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGCNT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, FW_EVENTS_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_EVENTS SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */
