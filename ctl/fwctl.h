@@ -49,7 +49,7 @@ enum fw_map_idx {
 	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
 	M_IFACE, M_SETS4, M_SETS6,
 	M_META, M_CONFIRM,
-	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS,	/* observability */
+	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS, M_IFCNT,	/* observability */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];

@@ -72,6 +72,34 @@ static int cmp_ifstat(const void *a, const void *b)
 	return (int)x->key.dir - (int)y->key.dir;
 }
 
+/* Append key's per-CPU values pc (summed) to *v unless all zero. */
+static int ifstat_push(struct fw_ifstat_entry **v, size_t *n, size_t *cap,
+		       struct fw_ifstat_key key, const struct fw_ifstat *pc, int ncpu)
+{
+	struct fw_ifstat_entry e = { .key = key };
+	bool any = false;
+
+	for (int c = 0; c < ncpu; c++)
+		for (int a = 0; a < FW_IFSTAT_NACT; a++) {
+			e.st.act[a].packets += pc[c].act[a].packets;
+			e.st.act[a].bytes += pc[c].act[a].bytes;
+			any |= pc[c].act[a].packets != 0;
+		}
+	if (!any)
+		return 0;
+	if (*n == *cap) {
+		struct fw_ifstat_entry *nv;
+
+		*cap = *cap ? 2 * *cap : 16;
+		nv = realloc(*v, *cap * sizeof(**v));
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+	}
+	(*v)[(*n)++] = e;
+	return 0;
+}
+
 int fw_read_ifstats(const struct fw_state *st, struct fw_ifstat_entry **out)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -88,7 +116,17 @@ int fw_read_ifstats(const struct fw_state *st, struct fw_ifstat_entry **out)
 	pc = calloc((size_t)ncpu, sizeof(*pc));
 	if (!pc)
 		return -ENOMEM;
-	while (!bpf_map_get_next_key(st->fd[M_IFSTAT], prev, &next)) {
+	/* the array: interfaces below FW_IFCNT_MAX that have seen a packet */
+	for (uint32_t i = 0; i < FW_IFCNT_MAX * FW_NDIR && !ret; i++) {
+		key.ifindex = i / FW_NDIR;
+		key.dir = i % FW_NDIR;
+		if (bpf_map_lookup_elem(st->fd[M_IFCNT], &i, pc))
+			ret = -errno;
+		else
+			ret = ifstat_push(&v, &n, &cap, key, pc, ncpu);
+	}
+	/* the hash: the others */
+	while (!ret && !bpf_map_get_next_key(st->fd[M_IFSTAT], prev, &next)) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(st->fd[M_IFSTAT], &key, pc)) {
@@ -97,25 +135,7 @@ int fw_read_ifstats(const struct fw_state *st, struct fw_ifstat_entry **out)
 			ret = -errno;
 			break;
 		}
-		if (n == cap) {
-			struct fw_ifstat_entry *nv;
-
-			cap = cap ? 2 * cap : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				ret = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		memset(&v[n], 0, sizeof(v[n]));
-		v[n].key = key;
-		for (int c = 0; c < ncpu; c++)
-			for (int a = 0; a < FW_IFSTAT_NACT; a++) {
-				v[n].st.act[a].packets += pc[c].act[a].packets;
-				v[n].st.act[a].bytes += pc[c].act[a].bytes;
-			}
-		n++;
+		ret = ifstat_push(&v, &n, &cap, key, pc, ncpu);
 	}
 	free(pc);
 	if (ret) {

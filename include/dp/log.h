@@ -5,7 +5,8 @@
  *
  *   void fw_ifcount(__u32 ifindex, __u32 dir, __u8 action, __u64 bytes);
  *	counts a packet under (interface, direction) and its final action
- *	(fw_ifstat, per-CPU); called by the program mains with fw_decide()'s
+ *	(fw_ifcnt, or fw_ifstat for large ifindexes; per-CPU); called by the
+ *	program mains with fw_decide()'s
  *	answer, so every packet is counted once, whatever decided it.
  *
  *   void fw_log_event(void *ctx, const struct fw_pkt *pkt, __u32 dir,
@@ -14,7 +15,8 @@
  *	for a rule with FW_RF_LOG (rule r of table tbl, log slot
  *	FW_LOG_SLOT(tbl, rule->log)), after its verdict is final: 1-in-N
  *	sampling (per CPU, fw_logcnt.seen), then the per-second cap (one
- *	window per rule shared by all CPUs, under a spin lock: exact), then
+ *	window per rule shared by all CPUs, under a spin lock: exact; a full
+ *	window is seen without the lock), then
  *	one struct fw_event into the fw_events ring buffer with the first
  *	FW_LOG_SNAP bytes of the packet (XDP: bpf_xdp_load_bytes, which also
  *	reads fragments; tc: bpf_skb_load_bytes, which reads non-linear data).
@@ -31,6 +33,10 @@
 #include "dp/maps.h"
 #include "dp/parse.h"
 
+#ifndef READ_ONCE
+#define READ_ONCE(x)	(*(const volatile typeof(x) *)&(x))
+#endif
+
 static __always_inline void fw_ifcount(__u32 ifindex, __u32 dir, __u8 action,
 				       __u64 bytes)
 {
@@ -38,6 +44,16 @@ static __always_inline void fw_ifcount(__u32 ifindex, __u32 dir, __u8 action,
 	struct fw_ifstat *s, init = {};
 	__u32 a = action & (FW_IFSTAT_NACT - 1);
 
+	if (ifindex < FW_IFCNT_MAX) {	/* the common case: an array slot */
+		__u32 idx = ifindex * FW_NDIR + (dir & 1);
+
+		s = bpf_map_lookup_elem(&FW_MAP_IFCNT, &idx);
+		if (s) {
+			s->act[a].packets++;
+			s->act[a].bytes += bytes;
+		}
+		return;
+	}
 	s = bpf_map_lookup_elem(&FW_MAP_IFSTAT, &k);
 	if (s) {		/* per-CPU: no atomics needed */
 		s->act[a].packets++;
@@ -67,6 +83,10 @@ static __always_inline int fw_log_admit(__u32 slot, __u32 rate)
 		return 1;
 	w = bpf_map_lookup_elem(&FW_MAP_LOGWIN, &slot);
 	if (!w)
+		return 0;
+	/* a flood's common case, without the lock: this second's window is
+	 * full (sec only moves forward and count only grows within it) */
+	if (READ_ONCE(w->sec) == sec && READ_ONCE(w->count) >= rate)
 		return 0;
 	bpf_spin_lock(&w->lock);
 	if (w->sec != sec) {

@@ -130,6 +130,14 @@ struct {
 /* --- observability (issue 5): see dp/log.h ------------------------------- */
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_IFCNT_MAX * FW_NDIR);
+	__type(key, __u32);
+	__type(value, struct fw_ifstat);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_IFCNT SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, FW_IFSTAT_MAX);
 	__type(key, struct fw_ifstat_key);

@@ -152,9 +152,28 @@ check_eq "egress pass: +3 packets, +150 bytes (the echoes)" "3 150" \
 	"$(($(ifc egress pass packets) - b_ep)) $(($(ifc egress pass bytes) - b_eb))"
 check_eq "the rule that dropped them counted 7" 7 "$(fw -j stats | jq '.rules[] | select(.id == "quiet") | .packets')"
 check_match "stats (text) lists the interface" "^$IF_FW_C +ingress" "$(fw stats)"
+# an interface with an ifindex beyond the array (1024): counted in the LRU hash instead
+BIG="${FW_TAG}big"
+sys ip -n "$NS_FW" link add "$BIG" index 3000 type veth peer name "${FW_TAG}bp"
+sys ip -n "$NS_FW" link set "$BIG" up
+sys ip -n "$NS_FW" link set "${FW_TAG}bp" up
+check "attach to $BIG (ifindex 3000)" fw attach "$BIG" --mode skb
+in_ns fw python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 10, 1, 0, 64, 17, 0,
+                 socket.inet_aton("198.18.9.1"), socket.inet_aton("198.18.9.2"))
+udp = struct.pack("!HHHH", 40000, 7778, 18, 0) + b"x" * 10
+for i in range(4):
+    s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + udp)' "${FW_TAG}bp"
+sleep 0.2
+check_eq "ifindex 3000: 4 packets dropped, 208 bytes, shown by name" "3000 4 208" \
+	"$(fw -j stats | jq -r --arg n "$BIG" '.interfaces[] | select(.name == $n and .direction == "ingress") |
+		"\(.ifindex) \(.drop.packets) \(.drop.bytes)"')"
 
 # --- flood: sampling and the per-second cap ----------------------------------------------------------
-log_start "$FW_TMP/flood.json" "$FW_TMP/flood.err" -j --timeout 4.5
+log_start "$FW_TMP/flood.json" "$FW_TMP/flood.err" -j --timeout 10
 ip netns exec "$NS_CLIENT" "$FLOOD" "$SERVER4" 7777 5000 3 >"$FW_TMP/sent"
 sleep 0.2
 kill -INT "$LOG_PID" 2>/dev/null
