@@ -478,6 +478,10 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		ret = zero_counters(st, tbl);
 		if (ret)
 			goto fail;
+		what = "write the log limits";
+		ret = fw_log_write(st, tbl, dt);
+		if (ret)
+			goto fail;
 		what = "write the prefixes";
 		ret = lpm_write(st, tbl, dt);
 		if (ret)

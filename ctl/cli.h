@@ -40,6 +40,8 @@ bool confirm_pending(const struct fw_state *st, struct fw_confirm *c);
 int confirm_start(const struct fw_state *st, uint32_t new_gen, uint64_t within_ns);
 void confirm_cancel(const struct fw_state *st);
 int cmd_explain(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 /* The daemon of this pin dir, from its state file: an object with
  * "running" (false: stale state, the daemon died), or JSON null. */

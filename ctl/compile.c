@@ -596,6 +596,8 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 			goto fail;
 		}
 		ret = compile_dir(&pol->dir[d], &in, &t->dir[d]);
+		if (!ret)
+			ret = fw_compile_log(pol, d, &t->dir[d], err);
 		if (ret)
 			goto fail;
 		for (size_t i = 0; i < t->dir[d].n_lpm; i++)
@@ -639,6 +641,7 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].dt);
 		free(t->dir[d].lpm);
 		free(t->dir[d].iface);
+		free(t->dir[d].logcfg);
 	}
 	free(t->cls);
 	fw_fwd_tables_free(&t->fwd);

@@ -37,6 +37,8 @@ struct fw_dir_tables {
 	size_t n_lpm;
 	struct fw_iface_entry *iface;
 	size_t n_iface;
+	struct fw_logcfg *logcfg;	/* n_log: log slot -> its limits */
+	uint32_t n_log;			/* rules with "log" (fw_rule.log < n_log) */
 };
 
 /* Forwarding (issue 6, ctl/fwd_compile.c): per generation, written by apply. */
@@ -89,6 +91,14 @@ size_t fw_fwd_targets(const struct fw_policy *pol,
 int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	       struct fw_err *err);
 void fw_tables_free(struct fw_tables *t);
+
+/*
+ * The event log of direction d (log_compile.c): a log slot per rule with
+ * "log" (FW_RF_LOG, fw_rule.log = slot within the table), its limits in
+ * dt->logcfg. 0, -EINVAL with *err (over FW_LOG_MAX), or -ENOMEM.
+ */
+int fw_compile_log(const struct fw_policy *pol, int d, struct fw_dir_tables *dt,
+		   struct fw_err *err);
 
 /*
  * Evaluate the tables for one packet exactly as the data path does (set

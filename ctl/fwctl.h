@@ -50,6 +50,7 @@ enum fw_map_idx {
 	M_IFACE, M_SETS4, M_SETS6,
 	M_META, M_CONFIRM,
 	M_DEVMAP, M_REDIR, M_REWRITE, M_NAT,	/* forwarding (fwd.c) */
+	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS, M_IFCNT,	/* observability */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];
@@ -61,8 +62,7 @@ struct fw_state {
 	uint32_t gen_map_id;	/* identifies programs using these maps */
 };
 
-#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, \
-					       -1, -1, -1, -1 } }
+#define FW_STATE_INIT { .lock_fd = -1, .fd = { [0 ... FW_NMAPS - 1] = -1 } }
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);
@@ -128,6 +128,20 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
 		struct fw_prefix **out, size_t *n);
 void fw_meta_info_free(struct fw_meta_info *mi);
+
+/* --- observability: log slots, counters (obs.c) ---------------------------- */
+
+/* The log limits of table tbl's slots written, its log counters zeroed. */
+int fw_log_write(const struct fw_state *st, uint32_t tbl, const struct fw_dir_tables *dt);
+/* A log slot's counters, summed over the CPUs. */
+int fw_read_logcnt(const struct fw_state *st, uint32_t slot, struct fw_logcnt *out);
+
+struct fw_ifstat_entry {
+	struct fw_ifstat_key key;
+	struct fw_ifstat st;	/* summed over the CPUs */
+};
+/* Every (interface, direction) counted, by ifindex: count or -errno; *out malloc'd. */
+int fw_read_ifstats(const struct fw_state *st, struct fw_ifstat_entry **out);
 
 /* --- commit-confirm and rollback (confirm.c) -------------------------------- */
 

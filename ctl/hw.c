@@ -114,6 +114,12 @@ int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw
 		char path[64];
 		size_t need;
 
+		if (r->log) {
+			snprintf(path, sizeof(path), "%s.log", r->path);
+			fw_policy_error_at(pol, path, err,
+					   "\"log\" is not supported in hw mode (the offloaded program has no event ring buffer)");
+			return -EINVAL;
+		}
 		if (any_field(&r->neg)) {
 			snprintf(path, sizeof(path), "%s.not", r->path);
 			fw_policy_error_at(pol, path, err,

@@ -980,6 +980,9 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 		if (r->failsafe)
 			json_object_set_new(o, "failsafe", json_true());
 		fw_fwd_rule_json(o, st, tbl / FW_NDIR, pol, r);	/* fwd.c */
+		if (r->log)
+			json_object_set_new(o, "log", json_pack("{s:i,s:i}", "sample", (int)r->log_sample,
+								"rate", (int)r->log_rate));
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
@@ -1091,50 +1094,6 @@ const char *const fw_reason_names[__FW_R_MAX] = {
 _Static_assert(sizeof(fw_reason_names) / sizeof(fw_reason_names[0]) == __FW_R_MAX,
 	       "a name for every reason");
 
-static int cmd_stats(int argc, char **argv)
-{
-	struct fw_state st = FW_STATE_INIT;
-	json_t *doc;
-	int ret;
-
-	if (argc != 1)
-		return usage_error("stats", "stats takes no arguments");
-	ret = open_loaded(&st, 0);
-	if (ret)
-		return ret;
-	doc = json_pack("{s:i}", "version", 1);
-	for (int d = 0; d < FW_NDIR; d++) {
-		json_t *o = json_object();
-
-		for (int r = 0; r < __FW_R_MAX; r++) {
-			struct fw_counter c;
-
-			fw_read_counter(st.fd[M_STATS], (uint32_t)(d * __FW_R_MAX + r), &c);
-			json_object_set_new(o, fw_reason_names[r], counter_json(&c));
-		}
-		json_object_set_new(doc, d ? "egress" : "ingress", o);
-	}
-	if (opt_json) {
-		emit_json(doc);
-	} else {
-		printf("%-14s %14s %16s %14s %16s\n", "reason", "ingress pkts",
-		       "ingress bytes", "egress pkts", "egress bytes");
-		for (int r = 0; r < __FW_R_MAX; r++) {
-			json_t *i = json_object_get(json_object_get(doc, "ingress"), fw_reason_names[r]);
-			json_t *e = json_object_get(json_object_get(doc, "egress"), fw_reason_names[r]);
-
-			printf("%-14s %14lld %16lld %14lld %16lld\n", fw_reason_names[r],
-			       (long long)json_integer_value(json_object_get(i, "packets")),
-			       (long long)json_integer_value(json_object_get(i, "bytes")),
-			       (long long)json_integer_value(json_object_get(e, "packets")),
-			       (long long)json_integer_value(json_object_get(e, "bytes")));
-		}
-		json_decref(doc);
-	}
-	fw_state_close(&st);
-	return FW_EXIT_OK;
-}
-
 /* --- flush ----------------------------------------------------------------- */
 
 static int cmd_flush(int argc, char **argv)
@@ -1210,8 +1169,17 @@ static const struct cmd cmds[] = {
 	  "generation) and every interface with its modes and program ids." },
 	{ "show", cmd_show, "",
 	  "Show the active rules with their packet and byte counters." },
-	{ "stats", cmd_stats, "",
-	  "Show packets and bytes per verdict reason and direction." },
+	{ "stats", cmd_stats, "[--prometheus | --watch [--interval SECONDS] [--count N]]",
+	  "Show the counters: packets and bytes per verdict reason and direction,\n"
+	  "per interface and direction (by final action), per rule (-j) and the\n"
+	  "event log's (rules marked \"log\"). --watch prints rates per second\n"
+	  "(pps, bps) every --interval (1 s) until interrupted or --count reports.\n"
+	  "--prometheus prints the Prometheus text exposition format (node_exporter\n"
+	  "textfile collector)." },
+	{ "log", cmd_log, "[--pcap FILE] [--count N] [--timeout SECONDS]",
+	  "Stream the events of rules marked \"log\" as text lines, JSON lines (-j)\n"
+	  "or into a pcap file (--pcap FILE, Ethernet, the first bytes of each\n"
+	  "packet). Ends when interrupted, after --count events or --timeout." },
 	{ "set", cmd_set, "add|del NAME [ELEMENT...] [--file FILE] | list [NAME]",
 	  "Change or list the elements of a named set of the active policy, live:\n"
 	  "no re-apply. --file reads one prefix per line ('#' comments). add and\n"

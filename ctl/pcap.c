@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pcap.c - a reader of classic pcap files (microsecond and nanosecond). */
+/* pcap.c - a reader of classic pcap files (microsecond and nanosecond), and a writer. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +91,54 @@ void fw_pcap_close(struct fw_pcap *p)
 		fclose(p->f);
 	free(p->buf);
 	memset(p, 0, sizeof(*p));
+}
+
+/* --- the writer ------------------------------------------------------------- */
+
+int fw_pcap_create(struct fw_pcap_writer *w, const char *path, uint32_t snaplen)
+{
+	uint32_t h[6] = { 0xa1b2c3d4, 2 | 4u << 16, 0, 0, snaplen, 1 /* Ethernet */ };
+
+	w->snaplen = snaplen;
+	w->f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
+	if (!w->f)
+		return -errno;
+	if (fwrite(h, sizeof(h), 1, w->f) != 1 || fflush(w->f)) {
+		int ret = -errno;
+
+		fw_pcap_finish(w);
+		return ret ? ret : -EIO;
+	}
+	return 0;
+}
+
+int fw_pcap_write(struct fw_pcap_writer *w, uint64_t ts_ns, const void *data,
+		  uint32_t caplen, uint32_t len)
+{
+	uint32_t h[4];
+
+	if (caplen > w->snaplen)
+		caplen = w->snaplen;
+	if (len < caplen)
+		len = caplen;
+	h[0] = (uint32_t)(ts_ns / 1000000000ull);
+	h[1] = (uint32_t)(ts_ns % 1000000000ull / 1000);
+	h[2] = caplen;
+	h[3] = len;
+	if (fwrite(h, sizeof(h), 1, w->f) != 1 ||
+	    (caplen && fwrite(data, caplen, 1, w->f) != 1) || fflush(w->f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int fw_pcap_finish(struct fw_pcap_writer *w)
+{
+	int ret = 0;
+
+	if (w->f && w->f != stdout && fclose(w->f))
+		ret = -errno;
+	else if (w->f == stdout && fflush(stdout))
+		ret = -errno;
+	w->f = NULL;
+	return ret;
 }

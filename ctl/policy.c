@@ -1343,7 +1343,7 @@ static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
 	"icmp_type", "icmp_code", "vlan", "interface"
 
 static const char *const rule_keys[] = {
-	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", NULL
+	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", "log", NULL
 };
 
 static const char *const not_keys[] = { MATCH_KEYS, NULL };
@@ -1901,6 +1901,66 @@ static int parse_rewrite(struct pctx *c, json_t *obj, const char *path,
 	return 0;
 }
 
+/*
+ * "log": true | false | {"sample": N, "rate": "N/s"} (issue 5, the event
+ * log): true is every packet, at most FW_LOG_DEFAULT_RATE events a second.
+ */
+static int parse_log(struct pctx *c, json_t *v, const char *path,
+		     struct fw_rule_ir *r)
+{
+	static const char *const keys[] = { "sample", "rate", NULL };
+	char kpath[PATH_SIZE], q[QUOTE_SIZE];
+	json_t *x;
+	int ret;
+
+	r->log_sample = 1;
+	r->log_rate = FW_LOG_DEFAULT_RATE;
+	if (json_is_boolean(v)) {
+		r->log = json_is_true(v);
+		return 0;
+	}
+	if (!json_is_object(v))
+		return perr(c, path, "expected true, false or an object, got %s",
+			    type_name(v));
+	ret = check_keys(c, v, path, keys);
+	if (ret)
+		return ret;
+	r->log = true;
+	x = json_object_get(v, "sample");
+	if (x) {
+		path_key(kpath, path, "sample");
+		if (!json_is_integer(x))
+			return perr(c, kpath, "expected an integer, got %s", type_name(x));
+		if (json_integer_value(x) < 1 || json_integer_value(x) > FW_LOG_MAX_SAMPLE)
+			return perr(c, kpath,
+				    "%" JSON_INTEGER_FORMAT " is not a sample rate (1 in N packets, N from 1 to %d)",
+				    json_integer_value(x), FW_LOG_MAX_SAMPLE);
+		r->log_sample = (uint32_t)json_integer_value(x);
+	}
+	x = json_object_get(v, "rate");
+	if (x) {
+		const char *s;
+		char *end;
+		unsigned long n;
+
+		path_key(kpath, path, "rate");
+		if (!json_is_string(x))
+			return perr(c, kpath, "expected a string such as \"100/s\", got %s",
+				    type_name(x));
+		s = json_string_value(x);
+		errno = 0;
+		n = isdigit((unsigned char)*s) ? strtoul(s, &end, 10) : 0;
+		if (!isdigit((unsigned char)*s) || errno || strcmp(end, "/s"))
+			return perr(c, kpath, "%s is not a rate (events per second, such as \"100/s\")",
+				    quote(q, sizeof(q), s));
+		if (n < 1 || n > FW_LOG_MAX_RATE)
+			return perr(c, kpath, "%s is out of range (1/s to %d/s)",
+				    quote(q, sizeof(q), s), FW_LOG_MAX_RATE);
+		r->log_rate = (uint32_t)n;
+	}
+	return 0;
+}
+
 static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 		      struct fw_rule_ir *r)
 {
@@ -1939,6 +1999,14 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 	if (v) {
 		path_key(kpath, path, "comment");
 		ret = get_text(c, v, kpath, r->comment, sizeof(r->comment));
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "log");
+	if (v) {
+		path_key(kpath, path, "log");
+		ret = parse_log(c, v, kpath, r);
 		if (ret)
 			return ret;
 	}

@@ -114,7 +114,14 @@ struct fw_rule_ir {
 	char path[32];		/* JSON path, e.g. "rules[3]" */
 	bool failsafe;		/* from "failsafe": evaluated before the rules */
 	struct fw_rule_fwd fwd;	/* redirect / rewrite (issue 6) */
+	bool log;		/* "log": send events (fw_event) for its packets */
+	uint32_t log_sample;	/* "log".sample: 1 in N packets (1: all) */
+	uint32_t log_rate;	/* "log".rate: events per second, at most */
 };
+
+#define FW_LOG_DEFAULT_RATE	1000	/* "log": true: events/s per rule */
+#define FW_LOG_MAX_SAMPLE	1000000
+#define FW_LOG_MAX_RATE		1000000
 
 /* A named set of prefixes (both families may be mixed). */
 struct fw_set {

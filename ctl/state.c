@@ -38,6 +38,12 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_REDIR] = FW_XSTR(FW_MAP_REDIR),
 	[M_REWRITE] = FW_XSTR(FW_MAP_REWRITE),
 	[M_NAT] = FW_XSTR(FW_MAP_NAT),
+	[M_IFSTAT] = FW_XSTR(FW_MAP_IFSTAT),
+	[M_LOGCFG] = FW_XSTR(FW_MAP_LOGCFG),
+	[M_LOGWIN] = FW_XSTR(FW_MAP_LOGWIN),
+	[M_LOGCNT] = FW_XSTR(FW_MAP_LOGCNT),
+	[M_EVENTS] = FW_XSTR(FW_MAP_EVENTS),
+	[M_IFCNT] = FW_XSTR(FW_MAP_IFCNT),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

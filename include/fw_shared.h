@@ -15,6 +15,7 @@
 #define FW_SHARED_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>	/* struct bpf_spin_lock */
 
 #define FW_LAYOUT_VERSION	3
 #define FW_PIN_DIR		"/sys/fs/bpf/fwctl"
@@ -96,6 +97,13 @@ enum fw_reason {
 #define FW_MAP_REDIR	fw_redir	/* ARRAY[NGEN*MAX_REDIR]: fw_redir */
 #define FW_MAP_REWRITE	fw_rewrite	/* ARRAY[NGEN*MAX_REWRITE]: fw_rewrite */
 #define FW_MAP_NAT	fw_nat		/* HASH: fw_nat_key -> fw_nat_val */
+/* observability (issue 5: counters per interface, the event log) */
+#define FW_MAP_IFCNT	fw_ifcnt	/* PERCPU_ARRAY[IFCNT_MAX*NDIR]: fw_ifstat */
+#define FW_MAP_IFSTAT	fw_ifstat	/* LRU_PERCPU_HASH: fw_ifstat_key -> fw_ifstat */
+#define FW_MAP_LOGCFG	fw_logcfg	/* ARRAY[NTBL*LOG_MAX]: struct fw_logcfg */
+#define FW_MAP_LOGWIN	fw_logwin	/* ARRAY[NTBL*LOG_MAX]: struct fw_logwin */
+#define FW_MAP_LOGCNT	fw_logcnt	/* PERCPU_ARRAY[NTBL*LOG_MAX]: fw_logcnt */
+#define FW_MAP_EVENTS	fw_events	/* RINGBUF: struct fw_event records */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -208,7 +216,7 @@ struct fw_rule {
 	__u16 redirect;		/* FW_ACT_REDIRECT: devmap slot */
 	__u32 limit;		/* FW_RF_LIMIT: rate-limit slot */
 	__u32 rewrite;		/* egress: rewrite slot + 1 (0: none) */
-	__u32 log;		/* FW_RF_LOG: log config slot */
+	__u32 log;		/* FW_RF_LOG: log slot in the table (FW_LOG_SLOT) */
 };
 _Static_assert(sizeof(struct fw_rule) == 16, "ABI");
 
@@ -327,5 +335,87 @@ struct fw_nat_val {
 #define FW_NAT_ADDR	0x1	/* addr is a mapping (else only a marker) */
 #define FW_NAT_PORTS	0x2	/* port-keyed entries exist for this address */
 _Static_assert(sizeof(struct fw_nat_val) == 20, "ABI");
+/* --- observability (issue 5): per-interface counters, the event log ------- */
+
+#define FW_IFCNT_MAX	1024	/* ifindex below: fw_ifcnt[ifindex * NDIR + dir] */
+#define FW_IFSTAT_MAX	1024	/* (interface, direction) pairs of higher ifindex (LRU) */
+#define FW_IFSTAT_NACT	4	/* counters per final action; room to append */
+#define FW_LOG_MAX	256	/* rules with "log" per table (log slots) */
+#define FW_LOG_NSLOT	(FW_NTBL * FW_LOG_MAX)
+#define FW_LOG_SLOT(tbl, i)	((tbl) * FW_LOG_MAX + (i))
+#define FW_LOG_SNAP	128	/* packet bytes an event carries, at most */
+#define FW_EVENTS_SIZE	(1u << 20)	/* ring buffer bytes (about 5000 events) */
+
+_Static_assert(__FW_ACT_MAX <= FW_IFSTAT_NACT, "a counter for every action");
+
+/*
+ * What the firewall did per interface and direction: fw_ifcnt, a per-CPU
+ * array indexed by ifindex * FW_NDIR + dir, for ifindex < FW_IFCNT_MAX (an
+ * inlined array lookup: a hash lookup per packet cost 30 ns), and the LRU
+ * hash fw_ifstat, keyed by (ifindex, dir), for the others.
+ */
+struct fw_ifstat_key {
+	__u32 ifindex;		/* received on (ingress) / sent through (egress) */
+	__u32 dir;		/* enum fw_dir */
+};
+_Static_assert(sizeof(struct fw_ifstat_key) == 8, "ABI");
+
+struct fw_ifstat {
+	struct fw_counter act[FW_IFSTAT_NACT];	/* by final enum fw_action */
+};
+_Static_assert(sizeof(struct fw_ifstat) == 16 * FW_IFSTAT_NACT, "ABI");
+
+/* fw_logcfg: a logging rule's limits (written by fwctl with the rules). */
+struct fw_logcfg {
+	__u32 sample;		/* 1 in N packets (per CPU); 0 and 1: all */
+	__u32 rate;		/* events per second, all CPUs; 0: no cap */
+};
+_Static_assert(sizeof(struct fw_logcfg) == 8, "ABI");
+
+/* fw_logwin: the per-second window of a logging rule's cap (BPF only). */
+struct fw_logwin {
+	struct bpf_spin_lock lock;
+	__u32 sec;		/* bpf_ktime_get_ns() / 1e9 of the window */
+	__u32 count;		/* events let through in it */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct fw_logwin) == 16, "ABI");
+
+/* fw_logcnt: per-CPU counters of a logging rule (BPF writes, fwctl sums). */
+struct fw_logcnt {
+	__u64 seen;		/* packets of the rule (the sampling counter) */
+	__u64 sampled;		/* picked by sampling: emitted+suppressed+lost */
+	__u64 emitted;		/* events written to the ring buffer */
+	__u64 suppressed;	/* over the per-second cap: not sent */
+	__u64 lost;		/* ring buffer full: not sent */
+};
+_Static_assert(sizeof(struct fw_logcnt) == 40, "ABI");
+
+/* fw_event.flags */
+#define FW_EV_PORTS	0x01	/* sport/dport are ports */
+#define FW_EV_ICMP	0x02	/* sport/dport are ICMP type/code */
+#define FW_EV_TCP	0x04	/* tcp_flags valid */
+
+/* One event of the log ring buffer: a logged rule's packet, final verdict. */
+struct fw_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 ifindex;
+	__u32 orig_len;		/* the packet's length */
+	__u16 rule;		/* index in its table (fwctl maps it to the id) */
+	__u16 cap_len;		/* bytes in data[] (<= FW_LOG_SNAP) */
+	__u8 dir;		/* enum fw_dir */
+	__u8 gen;		/* policy generation of the rule */
+	__u8 action;		/* final enum fw_action */
+	__u8 reason;		/* final enum fw_reason */
+	__u8 family;		/* 4 or 6 */
+	__u8 proto;
+	__u8 flags;		/* FW_EV_* */
+	__u8 tcp_flags;
+	__u16 sport, dport;	/* host order; ICMP: type, code */
+	__u8 saddr[16];		/* network order; IPv4 in [0..3] */
+	__u8 daddr[16];
+	__u8 data[FW_LOG_SNAP];	/* the packet's first cap_len bytes */
+};
+_Static_assert(sizeof(struct fw_event) == 64 + FW_LOG_SNAP, "ABI");
 
 #endif /* FW_SHARED_H */

@@ -16,6 +16,7 @@ int fw_tc_egress(struct __sk_buff *skb)
 	__u32 want = skb->len < FW_TC_PULL ? skb->len : FW_TC_PULL;
 	void *data, *end;
 	int parsed;
+	__u8 act;
 
 	if (skb->data_end - skb->data < want)
 		bpf_skb_pull_data(skb, want);
@@ -23,7 +24,9 @@ int fw_tc_egress(struct __sk_buff *skb)
 	end = (void *)(long)skb->data_end;
 
 	parsed = fw_parse(data, end, skb->len, false, &pkt);
-	if (fw_decide(&pkt, parsed, FW_DIR_EGRESS, skb->len) == FW_ACT_DROP)
+	act = fw_decide(skb, &pkt, parsed, FW_DIR_EGRESS, skb->len);
+	fw_ifcount(pkt.ifindex, FW_DIR_EGRESS, act, skb->len);
+	if (act == FW_ACT_DROP)
 		return TC_ACT_SHOT;
 	if (pkt.act.rewrite)
 		fw_tc_rewrite(skb, &pkt);

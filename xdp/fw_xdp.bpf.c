@@ -19,9 +19,17 @@ int fw_xdp_ingress(struct xdp_md *ctx)
 	parsed = fw_parse(data, end, len, true, &pkt);
 	if (parsed == FW_PARSE_OK && fw_xdp_unnat(ctx, &pkt))
 		parsed = FW_PARSE_MALFORMED;
-	act = fw_decide(&pkt, parsed, FW_DIR_INGRESS, len);
-	if (act == FW_ACT_REDIRECT)
-		return fw_xdp_forward(ctx, &pkt, len);
+	act = fw_decide(ctx, &pkt, parsed, FW_DIR_INGRESS, len);
+	if (act == FW_ACT_REDIRECT) {
+		int ret = fw_xdp_forward(ctx, &pkt, len);
+
+		/* per interface: what became of it (redirected, or the fallback) */
+		fw_ifcount(pkt.ifindex, FW_DIR_INGRESS,
+			   ret == XDP_REDIRECT ? FW_ACT_REDIRECT :
+			   (ret == XDP_DROP ? FW_ACT_DROP : FW_ACT_PASS), len);
+		return ret;
+	}
+	fw_ifcount(pkt.ifindex, FW_DIR_INGRESS, act, len);
 	if (act == FW_ACT_DROP)
 		return XDP_DROP;
 	return XDP_PASS;

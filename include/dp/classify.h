@@ -3,12 +3,15 @@
  * dp/classify.h - first-match classification over the compiled tables, and
  * the one place that turns a parse result into a counted verdict. API:
  *
- *   __u8 fw_decide(struct fw_pkt *pkt, int parsed, __u32 dir, __u64 bytes);
+ *   __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed, __u32 dir,
+ *                  __u64 bytes);
  *
  * returns FW_ACT_PASS or FW_ACT_DROP, having counted the packet under its
- * rule (or the default) and its reason, or FW_ACT_REDIRECT (counted under
- * its rule; dp/fwd.h counts the reason). A matched rule is copied to
- * pkt->act (and its generation to pkt->gen) for dp/fwd.h. Per packet: the active generation
+ * rule (or the default) and its reason, and sent a log event when the rule
+ * says so (dp/log.h; ctx: the program's context, for the packet's bytes);
+ * or FW_ACT_REDIRECT (counted under its rule; dp/fwd.h counts the reason).
+ * A matched rule is copied to pkt->act (and its generation to pkt->gen)
+ * for dp/fwd.h. Per packet: the active generation
  * and table config (array reads), up to two LPM lookups (src, dst), one per
  * named set the table uses, one hash lookup when rules match interfaces, and
  * direct-indexed reads for everything else give one class per field; the
@@ -21,6 +24,7 @@
 #include "dp/maps.h"
 #include "dp/parse.h"
 #include "dp/fields.h"
+#include "dp/log.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -213,13 +217,14 @@ static __always_inline __u8 fw_verdict(__u32 dir, __u32 reason, __u64 bytes,
 	return action;
 }
 
-static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
+static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 				      __u32 dir, __u64 bytes)
 {
 	struct fw_tblcfg *cfg;
 	struct fw_rule *rule;
-	__u32 zero = 0, gen, tbl, idx;
+	__u32 zero = 0, gen, tbl, idx, reason;
 	__u32 *genp;
+	__u8 act;
 	int r;
 
 	genp = bpf_map_lookup_elem(&FW_MAP_GEN, &zero);
@@ -259,15 +264,21 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + r, bytes);
 	idx = tbl * FW_MAX_RULES + r;
 	rule = bpf_map_lookup_elem(&FW_MAP_RULES, &idx);
-	if (rule) {		/* forwarding (dp/fwd.h) acts on it */
-		pkt->gen = gen;
-		pkt->act = *rule;
-		if (rule->action == FW_ACT_REDIRECT)
-			return FW_ACT_REDIRECT;	/* counted by dp/fwd.h */
+	if (!rule)
+		return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
+	pkt->gen = gen;		/* forwarding (dp/fwd.h) acts on it */
+	pkt->act = *rule;
+	if (rule->action == FW_ACT_REDIRECT) {
+		/* dp/fwd.h counts the reason: the redirect or its fallback */
+		fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, FW_ACT_REDIRECT,
+			     FW_R_REDIRECT, bytes);
+		return FW_ACT_REDIRECT;
 	}
-	if (rule && rule->action == FW_ACT_DROP)
-		return fw_verdict(dir, FW_R_RULE_DROP, bytes, FW_ACT_DROP);
-	return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
+	act = rule->action == FW_ACT_DROP ? FW_ACT_DROP : FW_ACT_PASS;
+	reason = act == FW_ACT_DROP ? FW_R_RULE_DROP : FW_R_RULE_PASS;
+	/* the verdict is final here: log it as it is */
+	fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, act, reason, bytes);
+	return fw_verdict(dir, reason, bytes, act);
 }
 
 #endif /* FW_DP_CLASSIFY_H */

@@ -161,5 +161,52 @@ struct {
 	__type(value, struct fw_nat_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } FW_MAP_NAT SEC(".maps");
+/* --- observability (issue 5): see dp/log.h ------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_IFCNT_MAX * FW_NDIR);
+	__type(key, __u32);
+	__type(value, struct fw_ifstat);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_IFCNT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, FW_IFSTAT_MAX);
+	__type(key, struct fw_ifstat_key);
+	__type(value, struct fw_ifstat);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_IFSTAT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logcfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGCFG SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logwin);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGWIN SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_LOG_NSLOT);
+	__type(key, __u32);
+	__type(value, struct fw_logcnt);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LOGCNT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, FW_EVENTS_SIZE);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_EVENTS SEC(".maps");
 
 #endif /* FW_DP_MAPS_H */

@@ -381,6 +381,19 @@ cli "detach with an unknown option" 1 '^Error: unknown option "--everything"' $U
 cli "status with an argument" 1 '^Error: status takes no arguments' $U -- status now
 cli "show with an argument" 1 '^Error: show takes no arguments' $U -- show rules
 cli "stats with an argument" 1 '^Error: stats takes no arguments' $U -- stats ingress
+cli "stats with an unknown option" 1 '^Error: unknown option "--rates"' $U -- stats --rates
+cli "stats --watch --interval 0" 1 '^Error: --interval takes seconds from 0\.1 to 3600, not "0"' $U -- stats --watch --interval 0
+cli "stats --watch --interval without SECONDS" 1 '^Error: --interval needs SECONDS' $U -- stats --watch --interval
+cli "stats --watch --count x" 1 '^Error: --count takes a number of reports >= 1, not "x"' $U -- stats --watch --count x
+cli "stats --count without --watch" 1 '^Error: --count goes with --watch' $U -- stats --count 2
+cli "stats --prometheus with -j" 1 '^Error: --prometheus goes with neither --watch nor -j' $U -- -j stats --prometheus
+cli "stats --prometheus --watch" 1 '^Error: --prometheus goes with neither --watch nor -j' $U -- stats --prometheus --watch
+cli "log with an argument" 1 '^Error: log takes no arguments, only options' $U -- log eth0
+cli "log --count 0" 1 '^Error: --count takes a number of events >= 1, not "0"' $U -- log --count 0
+cli "log --timeout -1" 1 '^Error: --timeout takes seconds > 0, not "-1"' $U -- log --timeout -1
+cli "log --pcap without FILE" 1 '^Error: --pcap needs a FILE' $U -- log --pcap
+cli "log --pcap with -j" 1 '^Error: --pcap writes a pcap file, not JSON: drop -j' $U -- -j log --pcap /dev/null
+cli "log --pcap into a missing directory" 1 '^Error: cannot write /nonexistent/x\.pcap: No such file or directory' -- log --pcap /nonexistent/x.pcap --timeout 1
 cli "flush with an argument: flushes nothing" 1 '^Error: flush takes no arguments' $U -- flush now
 cli "help of an unknown verb" 1 '^Error: unknown command "frobnicate"' $U -- help frobnicate
 cli "set with an unknown verb" 1 '^Error: set takes add, del or list' $U -- set frobnicate blocklist

@@ -49,11 +49,20 @@ udp_roundtrip "$SERVER4" 53 2 >/dev/null; udp_roundtrip "$SERVER6" 53 2 >/dev/nu
 udp_roundtrip "$SERVER4" 54 2 >/dev/null; udp_roundtrip "$SERVER6" 54 1 >/dev/null
 ping4 "$CLIENT4" "$SERVER4" 3 >/dev/null; ping4 "$CLIENT4_B" "$SERVER4" 2 >/dev/null
 ping6 "$CLIENT6" "$SERVER6" 3 >/dev/null
-sleep 0.5
+# the captures must hold the last frames sent (the IPv6 echo requests) before they are stopped:
+# a tcpdump that the loaded machine let fall behind drops what it has not read when interrupted
+for _ in $(seq 50); do
+	[ "$(tcpdump -r "$FW_TMP/client.pcap" -n 2>/dev/null | grep -c "ICMP6, echo request")" -ge 3 ] &&
+		[ "$(tcpdump -r "$FW_TMP/server.pcap" -n 2>/dev/null | grep -c "ICMP6, echo request")" -ge 3 ] && break
+	sleep 0.1
+done
+sleep 0.3
 for pgid in "${FW_PGIDS[@]}"; do	# stop the captures (and servers): files complete
 	kill -INT -- "-$pgid" 2>/dev/null
 done
-sleep 0.5
+for pgid in "${FW_PGIDS[@]}"; do
+	fw_wait_gone "$pgid" || fw_wait_gone "$pgid" || diag "process group $pgid still there"
+done
 
 EXPLAIN=$(in_ns fw $FWCTL -j explain --interface "$IF_FW_C" "$FW_TMP/client.pcap")
 check "explain -j on the client capture" test -n "$EXPLAIN"

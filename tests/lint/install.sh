@@ -86,6 +86,9 @@ check_eq "completion: interfaces for attach" "lo" "$(complete_words attach l | x
 check_eq "completion: set verbs" "add del list" "$(complete_words set "")"
 check_eq "completion: set names from 'fwctl -j status'" "admins blocklist" "$(complete_words set add "")"
 check_eq "completion: help COMMAND" "set show stats status" "$(complete_words help s)"
+check_eq "completion: stats options" "--count --help --interval --json --pretty --prometheus --watch" "$(complete_words stats --)"
+check_eq "completion: log options" "--count --help --json --pcap --timeout" "$(complete_words log --)"
 mkdir -p "$TMP/files" && : >"$TMP/files/policy.json"
+check_eq "completion: files for log --pcap" "$TMP/files/policy.json" "$(complete_words log --pcap "$TMP/files/p")"
 check_eq "completion: files for apply" "$TMP/files/policy.json" "$(complete_words apply "$TMP/files/p")"
 exit $failed
