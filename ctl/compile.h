@@ -46,6 +46,8 @@ struct fw_tables {
 	struct fw_dir_tables dir[FW_NDIR];
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;
+	struct fw_limit *limits;	/* rate limits by slot (limit.c) */
+	uint32_t n_limits;
 };
 
 /*

@@ -49,6 +49,7 @@ enum fw_map_idx {
 	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
 	M_IFACE, M_SETS4, M_SETS6,
 	M_META, M_CONFIRM,
+	M_LIMCFG, M_LIMST, M_LIMSRC, M_RLIM,	/* rate limits (limit.c) */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];
@@ -60,7 +61,7 @@ struct fw_state {
 	uint32_t gen_map_id;	/* identifies programs using these maps */
 };
 
-#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+#define FW_STATE_INIT { .lock_fd = -1, .fd = { [0 ... FW_NMAPS - 1] = -1 } }
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);

@@ -93,6 +93,12 @@ int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw
 		char path[64];
 		size_t need;
 
+		if (r->limit.set) {		/* rate limits: host only */
+			snprintf(path, sizeof(path), "%s.limit", r->path);
+			fw_policy_error_at(pol, path, err,
+					   "rate limits are not supported in hw mode (the offloaded program keeps no per-rule state; attach in native or skb mode to rate-limit)");
+			return -EINVAL;
+		}
 		if (any_field(&r->neg)) {
 			snprintf(path, sizeof(path), "%s.not", r->path);
 			fw_policy_error_at(pol, path, err,

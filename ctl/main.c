@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "cli.h"
 #include "sha256.h"
+#include "limit.h"
 
 bool opt_json, opt_pretty;
 const char *opt_pin_dir;
@@ -960,11 +961,36 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 			json_object_set_new(o, "comment", json_string(r->comment));
 		if (r->failsafe)
 			json_object_set_new(o, "failsafe", json_true());
+		if (r->limit.set) {		/* rate limit and its over-limit counter */
+			json_object_set_new(o, "limit", fw_limit_json(&r->limit));
+			fw_limit_over_count(st, tbl, (uint32_t)i, &c);
+			json_object_set_new(o, "over_limit", counter_json(&c));
+		}
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
 	return json_pack("{s:s,s:o,s:o}", "default", fw_action_name(rs->default_action),
 			 "default_counter", counter_json(&c), "rules", rules);
+}
+
+/* Append " limit 1000/s burst 200 over drop (over: N packets)" for a limited rule. */
+static void limit_text(json_t *r, char *buf, size_t size)
+{
+	json_t *l = json_object_get(r, "limit");
+	size_t off = strlen(buf);
+
+	if (!l)
+		return;
+	snprintf(buf + off, off < size ? size - off : 0,
+		 " limit %s burst %lld%s%s%s over %s (over the limit: %lld)",
+		 json_string_value(json_object_get(l, "rate")),
+		 (long long)json_integer_value(json_object_get(l, "burst")),
+		 strcmp(json_string_value(json_object_get(l, "unit")), "bytes") ? "" : "B",
+		 json_object_get(l, "per") ? " per " : "",
+		 json_object_get(l, "per") ? json_string_value(json_object_get(l, "per")) : "",
+		 json_string_value(json_object_get(l, "over")),
+		 (long long)json_integer_value(json_object_get(json_object_get(r, "over_limit"),
+							       "packets")));
 }
 
 static void ruleset_text(const char *title, json_t *rs)
@@ -982,6 +1008,7 @@ static void ruleset_text(const char *title, json_t *rs)
 		const char *id = json_string_value(json_object_get(r, "id"));
 
 		match_text(json_object_get(r, "match"), match, sizeof(match));
+		limit_text(r, match, sizeof(match));
 		printf("  %4zu%s %-16s %-6s %12lld %14lld  %s\n", i,
 		       json_is_true(json_object_get(r, "failsafe")) ? "F" : " ", *id ? id : "-",
 		       json_string_value(json_object_get(r, "action")),
@@ -1066,10 +1093,43 @@ const char *const fw_reason_names[__FW_R_MAX] = {
 _Static_assert(sizeof(fw_reason_names) / sizeof(fw_reason_names[0]) == __FW_R_MAX,
 	       "a name for every reason");
 
+/*
+ * The over-limit counters of the active policy's rate-limited rules:
+ * [{"direction", "index", "id", "rate", "over", "over_limit": {packets, bytes}}].
+ */
+static json_t *limits_json(const struct fw_state *st)
+{
+	struct fw_meta_info mi = { 0 };
+	struct fw_policy pol = { 0 };
+	json_t *a = json_array();
+	uint32_t gen;
+
+	if (load_active(st, &gen, &mi, &pol))
+		return a;		/* no policy: no limits (said, if an error) */
+	for (uint32_t d = 0; d < FW_NDIR; d++) {
+		for (size_t i = 0; i < pol.dir[d].n_rules; i++) {
+			const struct fw_rule_ir *r = &pol.dir[d].rules[i];
+			struct fw_counter c;
+
+			if (!r->limit.set)
+				continue;
+			fw_limit_over_count(st, FW_TBL(gen, d), (uint32_t)i, &c);
+			json_array_append_new(a, json_pack("{s:s,s:i,s:s,s:s,s:s,s:o}",
+				"direction", d ? "egress" : "ingress", "index", (int)i,
+				"id", r->id, "rate", r->limit.rate,
+				"over", fw_action_name(r->limit.over), "over_limit", counter_json(&c)));
+		}
+	}
+	fw_policy_free(&pol);
+	fw_meta_info_free(&mi);
+	return a;
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	struct fw_state st = FW_STATE_INIT;
-	json_t *doc;
+	json_t *doc, *lim;
+	size_t li;
 	int ret;
 
 	if (argc != 1)
@@ -1089,6 +1149,7 @@ static int cmd_stats(int argc, char **argv)
 		}
 		json_object_set_new(doc, d ? "egress" : "ingress", o);
 	}
+	json_object_set_new(doc, "limits", limits_json(&st));
 	if (opt_json) {
 		emit_json(doc);
 	} else {
@@ -1103,6 +1164,22 @@ static int cmd_stats(int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(i, "bytes")),
 			       (long long)json_integer_value(json_object_get(e, "packets")),
 			       (long long)json_integer_value(json_object_get(e, "bytes")));
+		}
+		json_array_foreach(json_object_get(doc, "limits"), li, lim) {
+			json_t *c = json_object_get(lim, "over_limit");
+			const char *id = json_string_value(json_object_get(lim, "id"));
+
+			if (!li)
+				printf("\nrate limits: packets over the limit\n"
+				       "%-8s %5s %-16s %-14s %-5s %14s %16s\n", "dir", "rule", "id",
+				       "rate", "over", "packets", "bytes");
+			printf("%-8s %5lld %-16s %-14s %-5s %14lld %16lld\n",
+			       json_string_value(json_object_get(lim, "direction")),
+			       (long long)json_integer_value(json_object_get(lim, "index")),
+			       *id ? id : "-", json_string_value(json_object_get(lim, "rate")),
+			       json_string_value(json_object_get(lim, "over")),
+			       (long long)json_integer_value(json_object_get(c, "packets")),
+			       (long long)json_integer_value(json_object_get(c, "bytes")));
 		}
 		json_decref(doc);
 	}

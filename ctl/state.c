@@ -34,6 +34,10 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_META] = FW_PIN_META,
 	[M_CONFIRM] = FW_PIN_CONFIRM,
+	[M_LIMCFG] = FW_XSTR(FW_MAP_LIMCFG),
+	[M_LIMST] = FW_XSTR(FW_MAP_LIMST),
+	[M_LIMSRC] = FW_XSTR(FW_MAP_LIMSRC),
+	[M_RLIM] = FW_XSTR(FW_MAP_RLIM),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

@@ -19,6 +19,7 @@
 #include "dp/maps.h"
 #include "dp/parse.h"
 #include "dp/fields.h"
+#include "dp/limit.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -257,6 +258,14 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + r, bytes);
 	idx = tbl * FW_MAX_RULES + r;
 	rule = bpf_map_lookup_elem(&FW_MAP_RULES, &idx);
+	if (rule && rule->flags & FW_RF_LIMIT) {	/* rate limit: dp/limit.h */
+		int over = fw_limit_over(pkt, gen, rule->limit, tbl * FW_NCNT + r, bytes);
+
+		if (over == FW_ACT_DROP)
+			return fw_verdict(dir, FW_R_LIMIT_DROP, bytes, FW_ACT_DROP);
+		if (over == FW_ACT_PASS)
+			return fw_verdict(dir, FW_R_LIMIT_PASS, bytes, FW_ACT_PASS);
+	}
 	if (rule && rule->action == FW_ACT_DROP)
 		return fw_verdict(dir, FW_R_RULE_DROP, bytes, FW_ACT_DROP);
 	return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
