@@ -12,6 +12,7 @@
 #include <string.h>
 #include "cli.h"
 #include "model.h"
+#include "limit.h"
 #include "pcap.h"
 #include "dp/parse.h"
 
@@ -98,6 +99,9 @@ static json_t *explain_frame(const struct fw_policy *pol, unsigned int dir,
 	if (v.rule >= 0) {
 		json_object_set_new(o, "rule", json_integer(v.rule));
 		json_object_set_new(o, "id", json_string(pol->dir[dir].rules[v.rule].id));
+		if (pol->dir[dir].rules[v.rule].limit.set)	/* the verdict within it */
+			json_object_set_new(o, "limit",
+					    fw_limit_json(&pol->dir[dir].rules[v.rule].limit));
 	}
 	if (in == FW_IN_IP) {
 		char s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -171,8 +175,9 @@ static void print_frame(json_t *o)
 	} else {
 		printf("  %-24s", "-");
 	}
-	printf("  %s%s\n", what, json_object_get(o, "truncated_capture") ?
-	       "  [capture truncated: verdict may differ]" : "");
+	printf("  %s%s%s\n", what, json_object_get(o, "truncated_capture") ?
+	       "  [capture truncated: verdict may differ]" : "",
+	       json_object_get(o, "limit") ? "  [rate-limited rule: verdict within the limit]" : "");
 }
 
 static void print_header(void)
