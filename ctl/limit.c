@@ -190,12 +190,13 @@ static unsigned __int128 ticks_num(const struct fw_limit_ir *l)
 
 int fw_limit_check(const struct fw_limit_ir *l, char *msg, size_t size)
 {
-	unsigned __int128 ns = (unsigned __int128)l->burst * NS_PER_S * l->den / l->num;
+	unsigned __int128 ns;
 
 	if (!l->num || !l->den || !l->burst) {
 		snprintf(msg, size, "rate and burst must be more than 0");
 		return -ERANGE;
 	}
+	ns = (unsigned __int128)l->burst * NS_PER_S * l->den / l->num;
 	if (ticks_num(l) / l->num >= MULT_LIMIT) {
 		snprintf(msg, size, "rate too small");
 		return -ERANGE;
