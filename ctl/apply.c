@@ -20,6 +20,7 @@
 #include "fwctl.h"
 #include "fwd.h"
 #include "sha256.h"
+#include "limit.h"
 
 /* Update n array elements [first, first + n) from vals; batched. */
 static int array_fill(int fd, uint32_t first, const void *vals, size_t vsize,
@@ -450,6 +451,11 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (ret)
 		goto fail;
 
+	what = "write the rate limits";
+	ret = fw_limits_write(st, gen, t);
+	if (ret)
+		goto fail;
+
 	what = "write the classes";
 	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->cls,
 			 sizeof(*t->cls), (uint32_t)t->n_cls);
@@ -476,6 +482,8 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			goto fail;
 		what = "reset the rule counters";
 		ret = zero_counters(st, tbl);
+		if (!ret)
+			ret = fw_limits_zero_counters(st, tbl);
 		if (ret)
 			goto fail;
 		what = "write the log limits";

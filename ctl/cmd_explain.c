@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "fwd.h"
 #include "model.h"
+#include "limit.h"
 #include "pcap.h"
 #include "dp/parse.h"
 
@@ -104,6 +105,9 @@ static json_t *explain_frame(const struct fw_policy *pol, unsigned int dir,
 		fw_rule_fwd_format(&pol->dir[dir].rules[v.rule], fwd, sizeof(fwd));
 		if (*fwd)	/* "redirect to eth1", "rewrite src A->B ..." */
 			json_object_set_new(o, "forward", json_string(fwd));
+		if (pol->dir[dir].rules[v.rule].limit.set)	/* the verdict within it */
+			json_object_set_new(o, "limit",
+					    fw_limit_json(&pol->dir[dir].rules[v.rule].limit));
 	}
 	if (in == FW_IN_IP && dir == FW_DIR_INGRESS) {
 		struct fw_pkt_desc un = d;
@@ -191,8 +195,9 @@ static void print_frame(json_t *o)
 	} else {
 		printf("  %-24s", "-");
 	}
-	printf("  %s%s", what, json_object_get(o, "truncated_capture") ?
-	       "  [capture truncated: verdict may differ]" : "");
+	printf("  %s%s%s", what, json_object_get(o, "truncated_capture") ?
+	       "  [capture truncated: verdict may differ]" : "",
+	       json_object_get(o, "limit") ? "  [rate-limited rule: verdict within the limit]" : "");
 	if (json_object_get(o, "static_nat")) {
 		json_t *n = json_object_get(o, "static_nat");
 

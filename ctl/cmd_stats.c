@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include "cli.h"
 #include "sha256.h"
+#include "limit.h"
 
 /* One reading of every counter. */
 struct snap {
@@ -28,6 +29,7 @@ struct snap {
 	struct fw_counter reason[FW_NDIR][__FW_R_MAX];
 	struct fw_counter *rule[FW_NDIR];	/* n_rules + 1: the default last */
 	struct fw_logcnt *log[FW_NDIR];		/* n_rules; zero for rules without "log" */
+	struct fw_counter *over[FW_NDIR];	/* n_rules; over-limit counters ("limit") */
 	struct fw_ifstat_entry *ifs;
 	int n_ifs;
 };
@@ -47,6 +49,7 @@ static void snap_free(struct snap *s)
 	for (int d = 0; d < FW_NDIR; d++) {
 		free(s->rule[d]);
 		free(s->log[d]);
+		free(s->over[d]);
 	}
 	free(s->ifs);
 	fw_policy_free(&s->pol);
@@ -76,13 +79,16 @@ static int snap_take(const struct fw_state *st, struct snap *s)
 
 			s->rule[d] = calloc(rs->n_rules + 1, sizeof(*s->rule[d]));
 			s->log[d] = calloc(rs->n_rules + 1, sizeof(*s->log[d]));
-			if (!s->rule[d] || !s->log[d])
+			s->over[d] = calloc(rs->n_rules + 1, sizeof(*s->over[d]));
+			if (!s->rule[d] || !s->log[d] || !s->over[d])
 				return -ENOMEM;
 			for (size_t i = 0; i < rs->n_rules; i++) {
 				fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + (uint32_t)i,
 						&s->rule[d][i]);
 				if (rs->rules[i].log && slot < FW_LOG_MAX)
 					fw_read_logcnt(st, FW_LOG_SLOT(tbl, slot++), &s->log[d][i]);
+				if (rs->rules[i].limit.set)
+					fw_limit_over_count(st, tbl, (uint32_t)i, &s->over[d][i]);
 			}
 			fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES,
 					&s->rule[d][rs->n_rules]);
@@ -123,7 +129,7 @@ static json_t *logcnt_obj(const struct fw_logcnt *l, const struct fw_rule_ir *r)
 static json_t *snap_json(const struct snap *s)
 {
 	json_t *doc = json_pack("{s:i}", "version", 1), *rules = json_array(),
-	       *defaults = json_object(), *ifs = json_array();
+	       *defaults = json_object(), *ifs = json_array(), *limits = json_array();
 	char name[IF_NAMESIZE + 8];
 
 	for (int d = 0; d < FW_NDIR; d++) {
@@ -148,6 +154,13 @@ static json_t *snap_json(const struct snap *s)
 
 			if (r->log)
 				json_object_set_new(o, "log", logcnt_obj(&s->log[d][i], r));
+			if (r->limit.set) {	/* rate limit: its packets over the limit */
+				json_object_set_new(o, "over_limit", counter_obj(&s->over[d][i]));
+				json_array_append_new(limits, json_pack("{s:s,s:i,s:s,s:s,s:s,s:o}",
+					"direction", dir_names[d], "index", (int)i, "id", r->id,
+					"rate", r->limit.rate, "over", fw_action_name(r->limit.over),
+					"over_limit", counter_obj(&s->over[d][i])));
+			}
 			json_array_append_new(rules, o);
 		}
 		def = counter_obj(&s->rule[d][rs->n_rules]);
@@ -156,6 +169,7 @@ static json_t *snap_json(const struct snap *s)
 	}
 	json_object_set_new(doc, "rules", rules);
 	json_object_set_new(doc, "defaults", defaults);
+	json_object_set_new(doc, "limits", limits);
 	for (int i = 0; i < s->n_ifs; i++) {
 		const struct fw_ifstat_entry *e = &s->ifs[i];
 		json_t *o = json_pack("{s:s,s:i,s:s}", "name", if_name(e->key.ifindex, name),
@@ -216,6 +230,24 @@ static void snap_text(const struct snap *s)
 			       (unsigned long long)l->suppressed, (unsigned long long)l->lost);
 		}
 	}
+	for (int d = 0, any = 0; s->have_policy && d < FW_NDIR; d++) {
+		const struct fw_ruleset *rs = &s->pol.dir[d];
+
+		for (size_t i = 0; i < rs->n_rules; i++) {
+			const struct fw_rule_ir *r = &rs->rules[i];
+
+			if (!r->limit.set)
+				continue;
+			if (!any++)
+				printf("\nrate limits: packets over the limit\n"
+				       "%-8s %4s %-16s %-14s %-5s %14s %16s\n", "dir", "#", "id",
+				       "rate", "over", "packets", "bytes");
+			printf("%-8s %4zu %-16s %-14s %-5s %14llu %16llu\n", dir_names[d], i,
+			       r->id[0] ? r->id : "-", r->limit.rate, fw_action_name(r->limit.over),
+			       (unsigned long long)s->over[d][i].packets,
+			       (unsigned long long)s->over[d][i].bytes);
+		}
+	}
 	printf("\nRule counters: fwctl show.\n");
 }
 
@@ -266,6 +298,27 @@ static void prom_rules(FILE *f, const struct snap *s, bool bytes)
 	}
 }
 
+/* The over-limit packets of rate-limited rules. */
+static void prom_limits(FILE *f, const struct snap *s)
+{
+	char idx[24];
+
+	for (int d = 0; s->have_policy && d < FW_NDIR; d++) {
+		const struct fw_ruleset *rs = &s->pol.dir[d];
+
+		for (size_t i = 0; i < rs->n_rules; i++) {
+			if (!rs->rules[i].limit.set)
+				continue;
+			snprintf(idx, sizeof(idx), "%zu", i);
+			fputs("fwctl_rule_over_limit_packets_total{", f);
+			prom_label(f, "direction", dir_names[d], true);
+			prom_label(f, "index", idx, false);
+			prom_label(f, "id", rs->rules[i].id, false);
+			fprintf(f, "} %llu\n", (unsigned long long)s->over[d][i].packets);
+		}
+	}
+}
+
 static void prom_write(FILE *f, const struct snap *s)
 {
 	static const char *const log_results[] = { "emitted", "suppressed", "lost" };
@@ -296,6 +349,9 @@ static void prom_write(FILE *f, const struct snap *s)
 	prom_family(f, "fwctl_rule_bytes_total", "counter",
 		    "Bytes matched by each rule of the active policy; reset by each apply.");
 	prom_rules(f, s, true);
+	prom_family(f, "fwctl_rule_over_limit_packets_total", "counter",
+		    "Packets over a rate-limited rule's limit (they got its \"over\" action); reset by each apply.");
+	prom_limits(f, s);
 
 	for (int b = 0; b < 2; b++) {
 		const char *fam = b ? "fwctl_interface_bytes_total" : "fwctl_interface_packets_total";

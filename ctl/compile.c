@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compile.h"
+#include "limit.h"
 
 struct bits {
 	uint64_t w[FW_WORDS];
@@ -603,6 +604,13 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 		for (size_t i = 0; i < t->dir[d].n_lpm; i++)
 			n_lpm[t->dir[d].lpm[i].family == 6]++;
 	}
+	ret = fw_limits_compile(pol, t);	/* rate limits: limit.c */
+	if (ret == -ERANGE || ret == -E2BIG) {
+		ret = -EINVAL;
+		fw_policy_error_at(pol, "rules", err, "a rate limit does not fit the data path");
+	}
+	if (ret)
+		goto fail;
 	if (in.nomem) {
 		ret = -ENOMEM;
 		goto fail;
@@ -645,6 +653,7 @@ void fw_tables_free(struct fw_tables *t)
 	}
 	free(t->cls);
 	fw_fwd_tables_free(&t->fwd);
+	free(t->limits);
 	memset(t, 0, sizeof(*t));
 }
 

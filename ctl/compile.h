@@ -66,6 +66,8 @@ struct fw_tables {
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;
 	struct fw_fwd_tables fwd;
+	struct fw_limit *limits;	/* rate limits by slot (limit.c) */
+	uint32_t n_limits;
 };
 
 /* fwd_compile.c: the forwarding part of fw_compile(): slots, records, NAT. */

@@ -51,6 +51,7 @@ enum fw_map_idx {
 	M_META, M_CONFIRM,
 	M_DEVMAP, M_REDIR, M_REWRITE, M_NAT,	/* forwarding (fwd.c) */
 	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS, M_IFCNT,	/* observability */
+	M_LIMCFG, M_LIMST, M_LIMSRC, M_RLIM,	/* rate limits (limit.c) */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];

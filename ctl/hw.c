@@ -120,6 +120,12 @@ int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw
 					   "\"log\" is not supported in hw mode (the offloaded program has no event ring buffer)");
 			return -EINVAL;
 		}
+		if (r->limit.set) {		/* rate limits: host only */
+			snprintf(path, sizeof(path), "%s.limit", r->path);
+			fw_policy_error_at(pol, path, err,
+					   "rate limits are not supported in hw mode (the offloaded program keeps no per-rule state; attach in native or skb mode to rate-limit)");
+			return -EINVAL;
+		}
 		if (any_field(&r->neg)) {
 			snprintf(path, sizeof(path), "%s.not", r->path);
 			fw_policy_error_at(pol, path, err,

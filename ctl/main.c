@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "fwd.h"
 #include "sha256.h"
+#include "limit.h"
 
 bool opt_json, opt_pretty;
 const char *opt_pin_dir;
@@ -983,11 +984,36 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 		if (r->log)
 			json_object_set_new(o, "log", json_pack("{s:i,s:i}", "sample", (int)r->log_sample,
 								"rate", (int)r->log_rate));
+		if (r->limit.set) {		/* rate limit and its over-limit counter */
+			json_object_set_new(o, "limit", fw_limit_json(&r->limit));
+			fw_limit_over_count(st, tbl, (uint32_t)i, &c);
+			json_object_set_new(o, "over_limit", counter_json(&c));
+		}
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
 	return json_pack("{s:s,s:o,s:o}", "default", fw_action_name(rs->default_action),
 			 "default_counter", counter_json(&c), "rules", rules);
+}
+
+/* Append " limit 1000/s burst 200 over drop (over: N packets)" for a limited rule. */
+static void limit_text(json_t *r, char *buf, size_t size)
+{
+	json_t *l = json_object_get(r, "limit");
+	size_t off = strlen(buf);
+
+	if (!l)
+		return;
+	snprintf(buf + off, off < size ? size - off : 0,
+		 " limit %s burst %lld%s%s%s over %s (over the limit: %lld)",
+		 json_string_value(json_object_get(l, "rate")),
+		 (long long)json_integer_value(json_object_get(l, "burst")),
+		 strcmp(json_string_value(json_object_get(l, "unit")), "bytes") ? "" : "B",
+		 json_object_get(l, "per") ? " per " : "",
+		 json_object_get(l, "per") ? json_string_value(json_object_get(l, "per")) : "",
+		 json_string_value(json_object_get(l, "over")),
+		 (long long)json_integer_value(json_object_get(json_object_get(r, "over_limit"),
+							       "packets")));
 }
 
 static void ruleset_text(const char *title, json_t *rs)
@@ -1005,6 +1031,7 @@ static void ruleset_text(const char *title, json_t *rs)
 		const char *id = json_string_value(json_object_get(r, "id"));
 
 		match_text(json_object_get(r, "match"), match, sizeof(match));
+		limit_text(r, match, sizeof(match));
 		printf("  %4zu%s %-16s %-6s %12lld %14lld  %s\n", i,
 		       json_is_true(json_object_get(r, "failsafe")) ? "F" : " ", *id ? id : "-",
 		       json_string_value(json_object_get(r, "action")),

@@ -3,7 +3,9 @@
  * model.h - the reference model: the policy semantics as a plain linear
  * first-match over the IR. It is the specification the compiled tables and
  * the kernel's verdicts are tested against; it shares nothing with them but
- * the IR.
+ * the IR. Rate limits ("limit", fw_limit_ir) are state, not matching: the
+ * model gives the verdict of a packet within the limit (tests/prog/prog_limit.c
+ * covers what happens over it).
  */
 #ifndef FW_MODEL_H
 #define FW_MODEL_H

@@ -1343,7 +1343,7 @@ static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
 	"icmp_type", "icmp_code", "vlan", "interface"
 
 static const char *const rule_keys[] = {
-	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", "log", NULL
+	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", "log", "limit", NULL
 };
 
 static const char *const not_keys[] = { MATCH_KEYS, NULL };
@@ -1610,6 +1610,116 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+/* --- rate limits (issue 5; limit.c has the strings and the arithmetic) ---- */
+
+/* "src", "src/N" (IPv4 prefix length) or "src/N/M" (and IPv6). */
+static int parse_limit_per(struct pctx *c, json_t *v, const char *path,
+			   struct fw_limit_ir *l)
+{
+	char q[QUOTE_SIZE];
+	const char *s;
+	long n4 = 32, n6 = 128;
+	char *end;
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string, got %s", type_name(v));
+	s = json_string_value(v);
+	if (strncmp(s, "src", 3) || (s[3] && s[3] != '/'))
+		return perr(c, path, "%s is not a bucket key (\"src\", \"src/24\" or \"src/24/64\")",
+			    quote(q, sizeof(q), s));
+	if (s[3] == '/') {
+		if (s[4] < '0' || s[4] > '9')
+			goto bad_len;
+		n4 = strtol(s + 4, &end, 10);
+		if (*end == '/') {
+			if (end[1] < '0' || end[1] > '9')
+				goto bad_len;
+			n6 = strtol(end + 1, &end, 10);
+		}
+		if (*end)
+			goto bad_len;
+		if (n4 < 1 || n4 > 32)
+			return perr(c, path, "IPv4 prefix length %ld is not 1..32", n4);
+		if (n6 < 1 || n6 > 128)
+			return perr(c, path, "IPv6 prefix length %ld is not 1..128", n6);
+	}
+	l->per_src = true;
+	l->plen4 = (uint8_t)n4;
+	l->plen6 = (uint8_t)n6;
+	return 0;
+bad_len:
+	return perr(c, path, "%s: expected \"src/N\" (IPv4 prefix length) or \"src/N/M\" (and IPv6)",
+		    quote(q, sizeof(q), s));
+}
+
+static int parse_limit(struct pctx *c, json_t *obj, const char *path,
+		       struct fw_limit_ir *l)
+{
+	static const char *const keys[] = { "rate", "burst", "per", "over", NULL };
+	char kpath[PATH_SIZE], msg[160], q[QUOTE_SIZE];
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(obj))
+		return perr(c, path, "expected an object, got %s", type_name(obj));
+	ret = check_keys(c, obj, path, keys);
+	if (ret)
+		return ret;
+	memset(l, 0, sizeof(*l));
+	l->over = FW_ACT_DROP;
+
+	v = json_object_get(obj, "rate");
+	if (!v)
+		return missing(c, path, "rate");
+	path_key(kpath, path, "rate");
+	if (!json_is_string(v))
+		return perr(c, kpath, "expected a string like \"1000/s\" or \"10mbit/s\", got %s",
+			    type_name(v));
+	if (fw_limit_rate_parse(json_string_value(v), l, msg, sizeof(msg)))
+		return perr(c, kpath, "%s: %s", quote(q, sizeof(q), json_string_value(v)), msg);
+	str_copy(l->rate, sizeof(l->rate), json_string_value(v));
+
+	l->burst = fw_limit_default_burst(l);
+	v = json_object_get(obj, "burst");
+	path_key(kpath, path, "burst");
+	if (v) {
+		if (json_is_integer(v)) {
+			if (json_integer_value(v) < 1)
+				return perr(c, kpath, "burst must be at least 1");
+			l->burst = (uint64_t)json_integer_value(v);
+		} else if (json_is_string(v) && l->bytes) {
+			if (fw_limit_size_parse(json_string_value(v), &l->burst, msg, sizeof(msg)))
+				return perr(c, kpath, "%s: %s", quote(q, sizeof(q), json_string_value(v)),
+					    msg);
+		} else {
+			return perr(c, kpath, "expected %s, got %s",
+				    l->bytes ? "a number of bytes or a size like \"64KiB\"" :
+					       "a number of packets",
+				    type_name(v));
+		}
+	}
+	if (fw_limit_check(l, msg, sizeof(msg)))
+		return perr(c, v ? kpath : path, "%s", msg);
+
+	v = json_object_get(obj, "per");
+	if (v) {
+		path_key(kpath, path, "per");
+		ret = parse_limit_per(c, v, kpath, l);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "over");
+	if (v) {
+		path_key(kpath, path, "over");
+		ret = get_action(c, v, kpath, &l->over);
+		if (ret)
+			return ret;
+	}
+	l->set = true;
 	return 0;
 }
 
@@ -2007,6 +2117,14 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 	if (v) {
 		path_key(kpath, path, "log");
 		ret = parse_log(c, v, kpath, r);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "limit");
+	if (v) {
+		path_key(kpath, path, "limit");
+		ret = parse_limit(c, v, kpath, &r->limit);
 		if (ret)
 			return ret;
 	}
@@ -2624,6 +2742,9 @@ static int parse_failsafe(struct pctx *c, json_t *arr)
 		if (fs.rules[i].action != FW_ACT_PASS) {
 			path_key(p, fs.rules[i].path, "action");
 			ret = perr(c, p, "failsafe rules can only pass");
+		} else if (fs.rules[i].limit.set) {
+			path_key(p, fs.rules[i].path, "limit");
+			ret = perr(c, p, "failsafe rules cannot be rate-limited (they must always pass)");
 		}
 	}
 	if (!ret) {

@@ -104,6 +104,23 @@ struct fw_rule_fwd {
 	struct fw_rewrite rw;	/* the data path's record (fw_shared.h) */
 };
 
+/*
+ * A rule's "limit" (rules/README.md): a token bucket of 'burst' units
+ * refilled at num/den units per second; units are packets, or bytes of the
+ * frame (Ethernet header included) when 'bytes'. State, not match
+ * semantics: the reference model ignores it (a packet within the limit).
+ */
+struct fw_limit_ir {
+	bool set;		/* the rule has "limit" */
+	bool bytes;		/* a byte rate (else packets) */
+	bool per_src;		/* a bucket per source prefix */
+	uint8_t over;		/* enum fw_action: pass or drop */
+	uint8_t plen4, plen6;	/* per_src: source prefix lengths */
+	uint64_t num, den;	/* rate: num / den units per second */
+	uint64_t burst;		/* bucket depth, in units */
+	char rate[40];		/* "rate" as written */
+};
+
 /* A rule matches when pos matches and no field of neg does. */
 struct fw_rule_ir {
 	char id[FW_ID_MAX];	/* from "id", or "" when absent */
@@ -117,6 +134,7 @@ struct fw_rule_ir {
 	bool log;		/* "log": send events (fw_event) for its packets */
 	uint32_t log_sample;	/* "log".sample: 1 in N packets (1: all) */
 	uint32_t log_rate;	/* "log".rate: events per second, at most */
+	struct fw_limit_ir limit;	/* "limit" */
 };
 
 #define FW_LOG_DEFAULT_RATE	1000	/* "log": true: events/s per rule */
@@ -240,5 +258,19 @@ int fw_rule_fwd_format(const struct fw_rule_ir *r, char *buf, size_t size);
  * prefixed by '!' when required clear. */
 int fw_tcp_flags_format(const struct fw_tcp_flags *f, char *buf, size_t size);
 int fw_prefix_format(const struct fw_prefix *p, char *buf, size_t size);
+
+/*
+ * Rate limits (limit.c). A "rate" string ("1000/s", "10mbit/s", "2MB/s",
+ * "60/m"): 0 with *l's bytes, num and den set, or -EINVAL with msg. A byte
+ * size ("64kB", "1500", "1MiB"): 0 with *bytes, or -EINVAL with msg.
+ */
+int fw_limit_rate_parse(const char *s, struct fw_limit_ir *l, char *msg, size_t size);
+int fw_limit_size_parse(const char *s, uint64_t *bytes, char *msg, size_t size);
+/* The default burst of a rate: 100 ms of it, at least 5 packets or 3000 bytes. */
+uint64_t fw_limit_default_burst(const struct fw_limit_ir *l);
+/* 0 when rate and burst fit the data path's arithmetic, else -ERANGE with msg. */
+int fw_limit_check(const struct fw_limit_ir *l, char *msg, size_t size);
+/* "src", "src/24" or "src/24/64" of a per-source limit. */
+int fw_limit_per_format(const struct fw_limit_ir *l, char *buf, size_t size);
 
 #endif /* FW_POLICY_H */

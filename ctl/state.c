@@ -44,6 +44,10 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_LOGCNT] = FW_XSTR(FW_MAP_LOGCNT),
 	[M_EVENTS] = FW_XSTR(FW_MAP_EVENTS),
 	[M_IFCNT] = FW_XSTR(FW_MAP_IFCNT),
+	[M_LIMCFG] = FW_XSTR(FW_MAP_LIMCFG),
+	[M_LIMST] = FW_XSTR(FW_MAP_LIMST),
+	[M_LIMSRC] = FW_XSTR(FW_MAP_LIMSRC),
+	[M_RLIM] = FW_XSTR(FW_MAP_RLIM),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

@@ -418,4 +418,55 @@ struct fw_event {
 };
 _Static_assert(sizeof(struct fw_event) == 64 + FW_LOG_SNAP, "ABI");
 
+/*
+ * Rate limits (issue 5, "limit" on a rule): a token bucket per rule, or per
+ * source address (prefix), run as GCRA (the "theoretical arrival time" form
+ * of a token bucket) on one 64-bit word updated by compare-and-swap. Time
+ * is counted in ticks of 1/16 ns (bpf_ktime_get_ns() * 16). A rule with
+ * FW_RF_LIMIT has fw_rule.limit = its slot within the generation; the
+ * programs use FW_LIMIT_IDX(gen, slot) in fw_limcfg and fw_limst.
+ */
+#define FW_MAX_LIMITS		(FW_MAX_RULES * FW_NDIR)	/* per generation */
+#define FW_LIMIT_IDX(gen, slot)	((gen) * FW_MAX_LIMITS + (slot))
+#define FW_LIMSRC_MAX		65536	/* per-source buckets, all rules (LRU) */
+#define FW_LIMIT_TICK_SHIFT	4	/* 16 ticks per ns */
+#define FW_LIMIT_TRIES		4	/* compare-and-swap attempts per packet */
+
+#define FW_MAP_LIMCFG	fw_limcfg	/* ARRAY[NGEN*MAX_LIMITS]: fw_limit */
+#define FW_MAP_LIMST	fw_limst	/* ARRAY[NGEN*MAX_LIMITS]: fw_lstate */
+#define FW_MAP_LIMSRC	fw_limsrc	/* LRU_HASH: fw_limsrc_key -> fw_lstate */
+#define FW_MAP_RLIM	fw_rlim		/* PERCPU_ARRAY[NTBL*NCNT]: counter */
+
+/* fw_limit.flags */
+#define FW_LF_BYTES	0x01	/* cost = frame bytes (else 1 per packet) */
+#define FW_LF_PER_SRC	0x02	/* one bucket per source prefix (fw_limsrc) */
+
+/* One limit's configuration, written by fwctl only. */
+struct fw_limit {
+	__u64 mult;		/* cost in ticks = (units * mult) >> shift */
+	__u64 depth;		/* the burst, in ticks */
+	__u32 epoch;		/* per apply: older per-source buckets are not used */
+	__u8 shift;
+	__u8 flags;		/* FW_LF_* */
+	__u8 over;		/* enum fw_action for packets over the limit */
+	__u8 plen4;		/* FW_LF_PER_SRC: IPv4 source prefix length */
+	__u8 plen6;		/* and IPv6 */
+	__u8 pad[7];
+};
+_Static_assert(sizeof(struct fw_limit) == 32, "ABI");
+
+/* A bucket: tat = when (ticks) the bucket will be full again; 0: full. */
+struct fw_lstate {
+	__u64 tat;
+};
+_Static_assert(sizeof(struct fw_lstate) == 8, "ABI");
+
+struct fw_limsrc_key {
+	__u32 slot;		/* FW_LIMIT_IDX(gen, slot) */
+	__u32 epoch;		/* fw_limit.epoch */
+	__u32 family;		/* 4 or 6 */
+	__u8 addr[16];		/* masked source; IPv4 in addr[0..3], rest 0 */
+};
+_Static_assert(sizeof(struct fw_limsrc_key) == 28, "ABI");
+
 #endif /* FW_SHARED_H */

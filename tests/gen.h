@@ -255,6 +255,13 @@ static void gen_icmp_list(struct rng *r, struct sbuf *b, bool code)
 
 enum { K_ANY, K_PORTED, K_TCP, K_ICMP };
 
+/*
+ * Give some rules a rate limit so high it is never reached (limits are
+ * state, not matching: the model's verdict is the rule's). Off by default
+ * (hw mode refuses limits); h_differential turns it on.
+ */
+static bool gen_limits;
+
 static void gen_rule(struct rng *r, const struct gen_pool *pool,
 		     struct sbuf *b, int idx, bool first, int n_sets)
 {
@@ -313,6 +320,16 @@ static void gen_rule(struct rng *r, const struct gen_pool *pool,
 	}
 	if (rng_pct(r, 10))
 		sb_printf(b, ",\"interface\":\"%s\"", gen_ifaces[rng_below(r, 3)]);
+	if (gen_limits && rng_pct(r, 20)) {
+		static const char *const lims[] = {
+			"{\"rate\":\"1000000000/s\"}",
+			"{\"rate\":\"1000000000/s\",\"per\":\"src\",\"over\":\"pass\"}",
+			"{\"rate\":\"1000GB/s\",\"per\":\"src/24/64\"}",
+			"{\"rate\":\"60000000000/m\",\"burst\":100000000,\"over\":\"drop\"}",
+		};
+
+		sb_printf(b, ",\"limit\":%s", lims[rng_below(r, 4)]);
+	}
 
 	if (rng_pct(r, 30)) {		/* "not": one to three negated fields */
 		int n = 1 + (int)rng_below(r, 3), written = 0;

@@ -143,6 +143,8 @@ static long h_differential(struct fw_harness *h, uint64_t seed, int policies,
 	struct rng r = { seed ? seed : 1 };
 	long cases = 0;
 
+	gen_limits = true;	/* rules with limits they never reach */
+
 	for (int i = 0; i < policies; i++) {
 		struct gen_pool pool;
 		struct fw_policy pol = { 0 };

@@ -25,6 +25,7 @@
 #include "dp/parse.h"
 #include "dp/fields.h"
 #include "dp/log.h"
+#include "dp/limit.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -268,6 +269,19 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 		return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
 	pkt->gen = gen;		/* forwarding (dp/fwd.h) acts on it */
 	pkt->act = *rule;
+	if (rule->flags & FW_RF_LIMIT) {	/* rate limit: dp/limit.h */
+		int over = fw_limit_over(pkt, gen, rule->limit, tbl * FW_NCNT + r, bytes);
+
+		if (over == FW_ACT_DROP || over == FW_ACT_PASS) {
+			/* the "over" action replaces the rule's: no redirect, no rewrite */
+			pkt->act.action = over;
+			pkt->act.rewrite = 0;
+			act = over;
+			reason = over == FW_ACT_DROP ? FW_R_LIMIT_DROP : FW_R_LIMIT_PASS;
+			fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, act, reason, bytes);
+			return fw_verdict(dir, reason, bytes, act);
+		}
+	}
 	if (rule->action == FW_ACT_REDIRECT) {
 		/* dp/fwd.h counts the reason: the redirect or its fallback */
 		fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, FW_ACT_REDIRECT,

@@ -209,4 +209,37 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } FW_MAP_EVENTS SEC(".maps");
 
+/* --- rate limits (issue 5, dp/limit.h) --- */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_LIMITS);
+	__type(key, __u32);
+	__type(value, struct fw_limit);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LIMCFG SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_LIMITS);
+	__type(key, __u32);
+	__type(value, struct fw_lstate);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LIMST SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FW_LIMSRC_MAX);
+	__type(key, struct fw_limsrc_key);
+	__type(value, struct fw_lstate);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_LIMSRC SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_NTBL * FW_NCNT);
+	__type(key, __u32);
+	__type(value, struct fw_counter);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_RLIM SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */

@@ -49,14 +49,15 @@ udp_roundtrip "$SERVER4" 53 2 >/dev/null; udp_roundtrip "$SERVER6" 53 2 >/dev/nu
 udp_roundtrip "$SERVER4" 54 2 >/dev/null; udp_roundtrip "$SERVER6" 54 1 >/dev/null
 ping4 "$CLIENT4" "$SERVER4" 3 >/dev/null; ping4 "$CLIENT4_B" "$SERVER4" 2 >/dev/null
 ping6 "$CLIENT6" "$SERVER6" 3 >/dev/null
-# the captures must hold the last frames sent (the IPv6 echo requests) before they are stopped:
-# a tcpdump that the loaded machine let fall behind drops what it has not read when interrupted
+# the last frames sent must be in both captures before they stop (on a loaded machine a
+# tcpdump can be that far behind, and SIGINT makes it drop what it has not read)
 for _ in $(seq 50); do
-	[ "$(tcpdump -r "$FW_TMP/client.pcap" -n 2>/dev/null | grep -c "ICMP6, echo request")" -ge 3 ] &&
-		[ "$(tcpdump -r "$FW_TMP/server.pcap" -n 2>/dev/null | grep -c "ICMP6, echo request")" -ge 3 ] && break
+	[ "$(tcpdump -r "$FW_TMP/client.pcap" -n 2>/dev/null | grep -c 'ICMP6, echo request')" -ge 3 ] &&
+		[ "$(tcpdump -r "$FW_TMP/server.pcap" -n 2>/dev/null | grep -c 'ICMP6, echo request')" -ge 3 ] &&
+		break
 	sleep 0.1
 done
-sleep 0.3
+sleep 0.5
 for pgid in "${FW_PGIDS[@]}"; do	# stop the captures (and servers): files complete
 	kill -INT -- "-$pgid" 2>/dev/null
 done

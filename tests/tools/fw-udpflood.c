@@ -3,8 +3,9 @@
  * fw-udpflood - paced UDP traffic for tests: datagrams to DST on each of
  * PORTS in turn (one flow class per port), at RATE packets/s for SECONDS,
  * with sendmmsg, or until SIGINT/SIGTERM. Prints "sent PORT N" per port at
- * the end.
- * Usage: fw-udpflood DST PORT[,PORT...] RATE SECONDS
+ * the end. -b SRC sends from source address SRC, -s BYTES makes each UDP
+ * payload BYTES long (default 18, at most 1472).
+ * Usage: fw-udpflood [-b SRC] [-s BYTES] DST PORT[,PORT...] RATE SECONDS
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,15 +41,30 @@ int main(int argc, char **argv)
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
 	unsigned long long sent[MAXP] = { 0 };
-	char payload[18] = "fw-udpflood-0000";
+	static char payload[1472] = "fw-udpflood-0000";
+	size_t plen = 18;
+	const char *src = NULL;
+	int opt;
 	int ports[MAXP], np = 0, fd, fam;
 	double rate, secs, t0, next;
 	socklen_t tolen;
 	unsigned long long k = 0;
 	char *p;
 
+	while ((opt = getopt(argc, argv, "+b:s:")) != -1) {
+		if (opt == 'b') {
+			src = optarg;
+		} else if (opt == 's' && atoi(optarg) > 0 && atoi(optarg) <= (int)sizeof(payload)) {
+			plen = (size_t)atoi(optarg);
+		} else {
+			fprintf(stderr, "usage: fw-udpflood [-b SRC] [-s BYTES] DST PORT[,PORT...] RATE SECONDS\n");
+			return 2;
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc != 5) {
-		fprintf(stderr, "usage: fw-udpflood DST PORT[,PORT...] RATE SECONDS\n");
+		fprintf(stderr, "usage: fw-udpflood [-b SRC] [-s BYTES] DST PORT[,PORT...] RATE SECONDS\n");
 		return 2;
 	}
 	for (p = strtok(argv[2], ","); p && np < MAXP; p = strtok(NULL, ","))
@@ -80,6 +96,27 @@ int main(int argc, char **argv)
 		perror("fw-udpflood");
 		return 2;
 	}
+	if (src) {
+		struct sockaddr_storage from = { 0 };
+
+		if (fam == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&from;
+
+			a->sin_family = AF_INET;
+			if (inet_pton(AF_INET, src, &a->sin_addr) != 1)
+				return 2;
+		} else {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&from;
+
+			a->sin6_family = AF_INET6;
+			if (inet_pton(AF_INET6, src, &a->sin6_addr) != 1)
+				return 2;
+		}
+		if (bind(fd, (struct sockaddr *)&from, tolen)) {
+			perror("fw-udpflood: bind");
+			return 2;
+		}
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	t0 = next = now();
@@ -90,7 +127,7 @@ int main(int argc, char **argv)
 			int c = (int)((k + (unsigned long long)i) % (unsigned long long)np);
 
 			iov[i].iov_base = payload;
-			iov[i].iov_len = sizeof(payload);
+			iov[i].iov_len = plen;
 			memset(&msg[i], 0, sizeof(msg[i]));
 			msg[i].msg_hdr.msg_name = &to[c];
 			msg[i].msg_hdr.msg_namelen = tolen;

@@ -437,7 +437,7 @@ static const struct err_case rule_cases[] = {
 	  "    {\"action\": \"pass\", \"port\": 80}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:32: rules[0]: unknown key \"port\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log)" },
+	  "policy.json:5:32: rules[0]: unknown key \"port\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log, limit)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
@@ -445,7 +445,7 @@ static const struct err_case rule_cases[] = {
 	  "    {\"action\": \"pass\", \"a.b\\\"c\": 1}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:5: rules[0]: unknown key \"a.b\\\"c\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log)" },
+	  "policy.json:5:5: rules[0]: unknown key \"a.b\\\"c\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log, limit)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
