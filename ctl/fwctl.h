@@ -49,6 +49,7 @@ enum fw_map_idx {
 	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
 	M_IFACE, M_SETS4, M_SETS6,
 	M_META, M_CONFIRM,
+	M_CT, M_CTCFG,		/* conntrack (issue 5) */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];
@@ -60,7 +61,7 @@ struct fw_state {
 	uint32_t gen_map_id;	/* identifies programs using these maps */
 };
 
-#define FW_STATE_INIT { .lock_fd = -1, .fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+#define FW_STATE_INIT { .lock_fd = -1, .fd = { [0 ... FW_NMAPS - 1] = -1 } }
 
 /* The pin directory: --pin-dir, else $FWCTL_PIN_DIR, else FW_PIN_DIR. */
 const char *fw_pin_dir(const char *opt);
@@ -126,6 +127,20 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
 		struct fw_prefix **out, size_t *n);
 void fw_meta_info_free(struct fw_meta_info *mi);
+
+/* --- conntrack (ct.c) ------------------------------------------------------ */
+
+/*
+ * Make the flow table what t->ct asks for, before the flip: create it at
+ * t->ct.size if there is none, or replace it by one of the new size
+ * (copying the live entries over, the LRU keeping the most recent when it
+ * shrinks). Nothing when conntrack is off. 0 or -errno.
+ */
+int fw_ct_prepare(const struct fw_state *st, const struct fw_tables *t);
+/* An fd of the flow table (close it), -ENOENT when there is none. */
+int fw_ct_table_fd(const struct fw_state *st);
+/* CLOCK_MONOTONIC in ns: the data path's bpf_ktime_get_ns(). */
+uint64_t fw_mono_ns(void);
 
 /* --- commit-confirm and rollback (confirm.c) -------------------------------- */
 

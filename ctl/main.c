@@ -518,7 +518,7 @@ static int cmd_apply(int argc, char **argv)
 	}
 	for (int i = 0; i < ntg; i++) {
 		ret = fw_attach(&st, tg[i].name, pol.ifaces[tg[i].entry].mode,
-				pol.has_egress, &att[i]);
+				fw_policy_needs_tc(&pol), &att[i]);
 		if (ret)
 			rc = FW_EXIT_KERNEL;
 	}
@@ -609,7 +609,7 @@ static bool active_has_egress(const struct fw_state *st)
 	if (fw_read_active_gen(st, &gen) || fw_read_meta(st, gen, &mi))
 		return false;
 	if (!fw_policy_parse_pinned(mi.text, strlen(mi.text), mi.meta.path, &pol, &err))
-		has = pol.has_egress;
+		has = fw_policy_needs_tc(&pol);
 	fw_policy_free(&pol);
 	fw_meta_info_free(&mi);
 	return has;
@@ -1191,6 +1191,10 @@ static const struct cmd cmds[] = {
 	  "no re-apply. --file reads one prefix per line ('#' comments). add and\n"
 	  "del print how many elements changed and how long it took. The next\n"
 	  "apply loads the sets the policy file declares." },
+	{ "ct", cmd_ct, "list | count | flush",
+	  "The conntrack flow table: list the live flows (originator first, state,\n"
+	  "age, time to expiry, packets and bytes), count them, or flush them all.\n"
+	  "Entries past their idle timeout are deleted as these verbs meet them." },
 	{ "explain", cmd_explain, "[--egress] [--interface IFACE] (FILE.pcap | --hex FRAME)",
 	  "Give the active policy's verdict for each frame of a pcap file (or one\n"
 	  "frame in hex): the rule that matches, or why none does, with the\n"

@@ -34,6 +34,8 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_META] = FW_PIN_META,
 	[M_CONFIRM] = FW_PIN_CONFIRM,
+	[M_CT] = FW_XSTR(FW_MAP_CT),
+	[M_CTCFG] = FW_XSTR(FW_MAP_CTCFG),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

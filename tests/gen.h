@@ -470,6 +470,7 @@ struct gen_frame {
 	int first_fragment;
 	int ip_options;		/* IPv4 options bytes (multiple of 4) / IPv6 ext hdrs */
 	uint16_t frag_units;	/* later fragment's offset in 8-byte units */
+	uint16_t icmp_id;	/* ICMP: bytes 4-5 (the echo identifier) */
 };
 
 static void gen_packet(struct rng *r, const struct gen_pool *pool,
@@ -623,6 +624,8 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 	if (!f->later_fragment && (d->proto == 1 || d->proto == 58)) {
 		buf[off] = d->icmp_type;
 		buf[off + 1] = d->icmp_code;
+		buf[off + 4] = (uint8_t)(f->icmp_id >> 8);
+		buf[off + 5] = (uint8_t)f->icmp_id;
 	}
 	return off + l4len;
 }

@@ -8,7 +8,8 @@
  * returns FW_ACT_PASS or FW_ACT_DROP, having counted the packet under its
  * rule (or the default) and its reason. Per packet: the active generation
  * and table config (array reads), up to two LPM lookups (src, dst), one per
- * named set the table uses, one hash lookup when rules match interfaces, and
+ * named set the table uses, one hash lookup when rules match interfaces, the
+ * conntrack lookup when the policy tracks flows (dp/ct.h), and
  * direct-indexed reads for everything else give one class per field; the
  * classes' rule bitmaps are ANDed word by word, visiting only words whose
  * summary bit survives, and the lowest set bit is the first matching rule.
@@ -19,6 +20,7 @@
 #include "dp/maps.h"
 #include "dp/parse.h"
 #include "dp/fields.h"
+#include "dp/ct.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -171,6 +173,7 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	}
 	cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfgw >> 8) & 0xff];
 	cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfgw >> 16) & 0xff];
+	cls[FW_C_CT] = dt->ct[pkt->ct & 3];
 
 	sum = ~0ULL;
 #pragma unroll
@@ -216,6 +219,7 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 {
 	struct fw_tblcfg *cfg;
 	struct fw_rule *rule;
+	struct fw_ct_ctx cx;
 	__u32 zero = 0, gen, tbl, idx;
 	__u32 *genp;
 	int r;
@@ -245,12 +249,19 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 		return fw_verdict(dir, FW_R_FRAGMENT_PASS, bytes, FW_ACT_PASS);
 	}
 
+	fw_ct_lookup(pkt, gen, &cx);
+	if (pkt->ct == FW_CT_ESTABLISHED && cx.pass_est) {
+		fw_ct_commit(pkt, &cx, false, bytes);
+		return fw_verdict(dir, FW_R_CT_ESTABLISHED, bytes, FW_ACT_PASS);
+	}
+
 	r = fw_first_match(pkt, gen, tbl, cfg->flags | (__u32)cfg->src_sets << 8 |
 			   (__u32)cfg->dst_sets << 16);
 	if (r < 0 || r >= FW_MAX_RULES) {
 		fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + FW_MAX_RULES, bytes);
 		if (cfg->default_action == FW_ACT_DROP)
 			return fw_verdict(dir, FW_R_DEFAULT_DROP, bytes, FW_ACT_DROP);
+		fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS, bytes);
 		return fw_verdict(dir, FW_R_DEFAULT_PASS, bytes, FW_ACT_PASS);
 	}
 
@@ -259,6 +270,9 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 	rule = bpf_map_lookup_elem(&FW_MAP_RULES, &idx);
 	if (rule && rule->action == FW_ACT_DROP)
 		return fw_verdict(dir, FW_R_RULE_DROP, bytes, FW_ACT_DROP);
+	/* egress records what it passes; ingress what "track" rules admit */
+	fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS ||
+		     (rule && (rule->flags & FW_RF_TRACK)), bytes);
 	return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
 }
 
