@@ -142,6 +142,15 @@ static void test_refusals(void **state)
 		       "{\"action\":\"pass\",\"protocol\":[\"tcp\",\"udp\"],\"dst_port\":[1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31]},\n"
 		       "{\"action\":\"pass\",\"protocol\":\"tcp\",\"src_port\":[9,10]}]}",
 		       "t.json:3:1: rules[1]: hw mode holds at most 32 classifier entries, and the rules up to this one need 33 (a rule's lists multiply: src x dst x protocol x src_port x dst_port)");
+	/* conntrack (issue 5): no flow table on a NIC */
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\n\"conntrack\":{}}",
+		       "t.json:2:13: conntrack: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[\n"
+		       "{\"action\":\"pass\",\"ct\":\"established\"}]}",
+		       "t.json:2:23: rules[0].ct: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[\n"
+		       "{\"action\":\"pass\",\"protocol\":\"tcp\",\"track\":true}]}",
+		       "t.json:2:43: rules[0].track: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
 }
 
 /* A random policy in the hw subset. */
