@@ -313,6 +313,14 @@ static void gen_rule(struct rng *r, const struct gen_pool *pool,
 	}
 	if (rng_pct(r, 10))
 		sb_printf(b, ",\"interface\":\"%s\"", gen_ifaces[rng_below(r, 3)]);
+	if (rng_pct(r, 12)) {		/* conntrack state (turns conntrack on) */
+		static const char *const cts[] = {
+			"\"established\"", "\"new\"", "\"invalid\"", "\"untracked\"",
+			"[\"new\",\"established\"]", "[\"invalid\",\"untracked\"]",
+		};
+
+		sb_printf(b, ",\"ct\":%s", cts[rng_below(r, 6)]);
+	}
 
 	if (rng_pct(r, 30)) {		/* "not": one to three negated fields */
 		int n = 1 + (int)rng_below(r, 3), written = 0;
@@ -398,6 +406,9 @@ static char *gen_policy_json(struct rng *r, const struct gen_pool *pool,
 		  rng_pct(r, 80) ? "drop" : "pass");
 	if (n_sets)
 		gen_sets_json(r, pool, &b, n_sets);
+	if (rng_pct(r, 35))
+		sb_printf(&b, "\"conntrack\":{\"established\":\"%s\"},",
+			  rng_pct(r, 50) ? "pass" : "match");
 	sb_printf(&b, "\"rules\":[\n");
 	for (int i = 0; i < n_rules; i++)
 		gen_rule(r, pool, &b, i, i == 0, n_sets);
@@ -500,6 +511,7 @@ static void gen_packet(struct rng *r, const struct gen_pool *pool,
 	}
 	d->later_fragment = f->later_fragment;
 	d->ifindex = 1 + rng_below(r, 3);
+	d->ct = (uint8_t)rng_below(r, __FW_CT_MAX);	/* an input, like the fields */
 	if (f->later_fragment)
 		return;
 	d->has_ports = d->proto == 6 || d->proto == 17 || d->proto == 132 || d->proto == 136;

@@ -103,10 +103,10 @@ static __always_inline __u8 fw_ct_classify(const struct fw_ct_entry *e,
 		return FW_CT_ESTABLISHED;
 	if (fw_ct_is_syn(pkt))		/* a (re)opening SYN: only the originator */
 		return orig ? FW_CT_NEW : FW_CT_INVALID;
-	if ((f & (FW_TCP_SYN | FW_TCP_ACK)) == (FW_TCP_SYN | FW_TCP_ACK))
+	if ((f & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) == (FW_TCP_SYN | FW_TCP_ACK))
 		return orig ? FW_CT_INVALID : FW_CT_ESTABLISHED;	/* SYN-ACK */
 	if (f & FW_TCP_SYN)
-		return FW_CT_INVALID;	/* SYN with RST/FIN... */
+		return FW_CT_INVALID;	/* SYN with RST, SYN-ACK with RST */
 	if (e->state == FW_CTE_SYN_SENT && !orig && !(f & FW_TCP_RST))
 		return FW_CT_INVALID;	/* an ACK before any SYN-ACK */
 	return FW_CT_ESTABLISHED;
