@@ -1416,7 +1416,7 @@ static int parse_ct_state1(struct pctx *c, json_t *v, const char *path,
 static int parse_ct_match(struct pctx *c, json_t *v, const char *path,
 			  struct fw_match *m)
 {
-	if (json_is_integer(v))
+	if (!json_is_string(v) && !json_is_array(v))
 		return perr(c, path, "expected a string or an array, got %s", type_name(v));
 	m->has_ct = true;
 	return parse_each(c, v, path, true, "state", parse_ct_state1, NULL, m->ct);
