@@ -228,6 +228,14 @@ static json_t *fields_json(const struct fw_policy *pol, const struct fw_match *m
 			json_array_append_new(a, json_string(m->iface[i]));
 		json_object_set_new(o, "interface", a);
 	}
+	if (m->has_ct) {
+		json_t *a = json_array();
+
+		for (unsigned int i = 0; i < __FW_CT_MAX; i++)
+			if (m->ct[0] >> i & 1)
+				json_array_append_new(a, json_string(fw_ct_state_name(i)));
+		json_object_set_new(o, "ct", a);
+	}
 	return o;
 }
 
@@ -244,7 +252,7 @@ static json_t *match_json(const struct fw_policy *pol, const struct fw_rule_ir *
 
 static const char *const match_keys[] = {
 	"src", "dst", "protocol", "src_port", "dst_port", "tcp_flags",
-	"icmp_type", "icmp_code", "vlan", "interface",
+	"icmp_type", "icmp_code", "vlan", "interface", "ct",
 };
 
 static size_t fields_text(json_t *m, char *buf, size_t size, size_t off)
@@ -748,6 +756,18 @@ static void policy_meta_extra(json_t *o, const struct fw_policy *pol)
 	for (size_t i = 0; i < pol->n_sets; i++)
 		json_array_append_new(sets, json_string(pol->sets[i].name));
 	json_object_set_new(o, "sets", sets);
+	if (pol->ct.on) {	/* conntrack (issue 5) */
+		json_t *ct = json_pack("{s:I,s:s,s:{}}", "size", (json_int_t)pol->ct.size,
+				       "established", pol->ct.pass_est ? "pass" : "match",
+				       "timeouts_ms");
+
+		for (unsigned int i = 0; i < __FW_CT_TO_MAX; i++)
+			json_object_set_new(json_object_get(ct, "timeouts_ms"), fw_ct_timeout_name(i),
+					    json_integer((json_int_t)(pol->ct.timeout_ns[i] / 1000000)));
+		json_object_set_new(o, "conntrack", ct);
+	} else {
+		json_object_set_new(o, "conntrack", json_null());
+	}
 }
 
 static json_t *policy_meta_json(const struct fw_meta_info *mi,
@@ -960,6 +980,8 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 			json_object_set_new(o, "comment", json_string(r->comment));
 		if (r->failsafe)
 			json_object_set_new(o, "failsafe", json_true());
+		if (r->track)
+			json_object_set_new(o, "track", json_true());
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
@@ -982,6 +1004,8 @@ static void ruleset_text(const char *title, json_t *rs)
 		const char *id = json_string_value(json_object_get(r, "id"));
 
 		match_text(json_object_get(r, "match"), match, sizeof(match));
+		if (json_is_true(json_object_get(r, "track")))	/* records its flows */
+			strncat(match, " track", sizeof(match) - strlen(match) - 1);
 		printf("  %4zu%s %-16s %-6s %12lld %14lld  %s\n", i,
 		       json_is_true(json_object_get(r, "failsafe")) ? "F" : " ", *id ? id : "-",
 		       json_string_value(json_object_get(r, "action")),

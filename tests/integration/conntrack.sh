@@ -264,6 +264,10 @@ POLICY=$(write_policy track 1500ms 3s \
 	", { \"id\": \"in-9000\", \"action\": \"pass\", \"protocol\": \"tcp\", \"dst_port\": 9000, \"track\": true }" \
 	", \"egress\": { \"default\": \"drop\", \"rules\": [ { \"id\": \"out-ll\", \"action\": \"pass\", \"src\": [\"fe80::/10\"] } ] }")
 check "apply a policy with a tracked rule and egress default drop" fw apply "$POLICY" || exit 1
+check_eq "show -j: the rule is marked track" true "$(fw_jq show '.rules[] | select(.id == "in-9000") | .track')"
+check_match "show: 'track' after the match" "in-9000 .* dst_port 9000 track" "$(fw show)"
+check_eq "status -j: the policy's conntrack" "4096 pass 1500" \
+	"$(fw_jq status '.policy.conntrack | "\(.size) \(.established) \(.timeouts_ms.udp)"')"
 check "server -> client TCP v4 9000 (tracked rule): connects both ways" out_conn "$CLIENT4"
 check "server -> client TCP v6 9000 (tracked rule): connects both ways" out_conn "$CLIENT6"
 check_match "ct list: the server originated the tracked flow" \
