@@ -1183,7 +1183,8 @@ static const struct cmd cmds[] = {
 	{ "apply", cmd_apply, "[--confirm-within DURATION] [--missing-ok] [--last-good FILE] FILE",
 	  "Compile FILE, write it into the standby generation, switch to it\n"
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
-	  "egress when the policy has an \"egress\" section), patterns to every\n"
+	  "egress when the policy has an \"egress\" section or tracks connections),\n"
+	  "patterns to every\n"
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
 	  "--missing-ok skips named interfaces that do not exist (yet).\n"
 	  "--last-good saves the policy to FILE after a successful apply.\n"
@@ -1200,7 +1201,7 @@ static const struct cmd cmds[] = {
 	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
 	  "then skb, and says which it got. hw offloads the reduced classifier\n"
 	  "to the NIC (see fwctl(8)). The tc egress program is attached when the\n"
-	  "active policy filters egress, or with --egress." },
+	  "active policy filters egress or tracks connections, or with --egress." },
 	{ "detach", cmd_detach, "IFACE... | --all",
 	  "Detach fwctl's programs from the interfaces (other programs stay)." },
 	{ "status", cmd_status, "",
