@@ -215,7 +215,7 @@ check_match "ct list (text)" "^tcp +$CLIENT4:[0-9]+ -> $SERVER4:8080 (closing|es
 
 # --- idle timeouts: UDP (1.5 s) ---------------------------------------------------------
 for fam in 4 6; do
-	[ $fam = 4 ] && { cli=$CLIENT4; srv=$SERVER4; } || { cli=$CLIENT6; srv=$SERVER6; }
+	if [ $fam = 4 ]; then cli=$CLIENT4 srv=$SERVER4; else cli=$CLIENT6 srv=$SERVER6; fi
 	sport=$((47000 + fam))
 	udp_client "v$fam" "$srv" "$sport" 5353 "$cli"
 	check "udp v$fam: the echo came back" wait_lines "$FW_TMP/udpc-v$fam.log" 1
@@ -228,7 +228,7 @@ check_eq "udp: after the timeout ct list shows no UDP flow" 0 \
 	"$(ct_json list | jq '[.flows[] | select(.protocol == "udp" and .sport >= 47000)] | length')"
 dd0=$(stat_packets ingress default_drop)
 for fam in 4 6; do
-	[ $fam = 4 ] && { cli=$CLIENT4; srv=$SERVER4; } || { cli=$CLIENT6; srv=$SERVER6; }
+	if [ $fam = 4 ]; then cli=$CLIENT4 srv=$SERVER4; else cli=$CLIENT6 srv=$SERVER6; fi
 	check "udp v$fam: a late reply from outside" raw "$srv $cli udp 5353 $((47000 + fam)) late"
 done
 sleep 0.5
