@@ -159,7 +159,7 @@ serve_udp 5353
 serve_slow 8090 1		# "late" after 1 s: within the TCP timeout
 serve_slow 8091 4.5		# "late" after 4.5 s: past it
 
-POLICY=$(write_policy main 1500ms 3s "" "")
+POLICY=$(write_policy main 3s 3s "" "")
 check "apply deny-by-default policy with conntrack on the outside port" fw apply "$POLICY" || exit 1
 check_match "tc egress attached to the outside port (flows are recorded there)" '^[0-9]+$' \
 	"$(fw -j status | jq -r ".interfaces[] | select(.name == \"$IF_FW_S\") | .tc_egress.prog_id")"
@@ -213,7 +213,7 @@ check_eq "ct list: every flow counts packets both ways" true \
 check_eq "ct list: size is the policy's" 4096 "$(jq .size <<<"$flows")"
 check_match "ct list (text)" "^tcp +$CLIENT4:[0-9]+ -> $SERVER4:8080 (closing|established)" "$(fw ct list)"
 
-# --- idle timeouts: UDP (1.5 s) ---------------------------------------------------------
+# --- idle timeouts: UDP (3 s: scapy takes ~1 s to start on a loaded machine) ------------
 for fam in 4 6; do
 	if [ $fam = 4 ]; then cli=$CLIENT4 srv=$SERVER4; else cli=$CLIENT6 srv=$SERVER6; fi
 	sport=$((47000 + fam))
@@ -223,7 +223,7 @@ for fam in 4 6; do
 		raw "$srv $cli udp 5353 $sport early"
 	check "udp v$fam: ... and reaches the client" wait_lines "$FW_TMP/udpc-v$fam.log" 2
 done
-sleep 2.2		# past the 1.5 s timeout
+sleep 3.8		# past the 3 s timeout
 check_eq "udp: after the timeout ct list shows no UDP flow" 0 \
 	"$(ct_json list | jq '[.flows[] | select(.protocol == "udp" and .sport >= 47000)] | length')"
 dd0=$(stat_packets ingress default_drop)
@@ -260,13 +260,13 @@ check_eq "ct count after flush" 0 "$(ct_count)"
 # --- "track": a server behind the firewall's outside port ------------------------------------
 # the client side serves TCP 9000; the server may open flows to it (a tracked rule) and the
 # client's replies leave through an egress policy that drops everything not tracked
-POLICY=$(write_policy track 1500ms 3s \
+POLICY=$(write_policy track 3s 3s \
 	", { \"id\": \"in-9000\", \"action\": \"pass\", \"protocol\": \"tcp\", \"dst_port\": 9000, \"track\": true }" \
 	", \"egress\": { \"default\": \"drop\", \"rules\": [ { \"id\": \"out-ll\", \"action\": \"pass\", \"src\": [\"fe80::/10\"] } ] }")
 check "apply a policy with a tracked rule and egress default drop" fw apply "$POLICY" || exit 1
 check_eq "show -j: the rule is marked track" true "$(fw_jq show '.rules[] | select(.id == "in-9000") | .track')"
 check_match "show: 'track' after the match" "in-9000 .* dst_port 9000 track" "$(fw show)"
-check_eq "status -j: the policy's conntrack" "4096 pass 1500" \
+check_eq "status -j: the policy's conntrack" "4096 pass 3000" \
 	"$(fw_jq status '.policy.conntrack | "\(.size) \(.established) \(.timeouts_ms.udp)"')"
 check "server -> client TCP v4 9000 (tracked rule): connects both ways" out_conn "$CLIENT4"
 check "server -> client TCP v6 9000 (tracked rule): connects both ways" out_conn "$CLIENT6"
