@@ -49,6 +49,14 @@ udp_roundtrip "$SERVER4" 53 2 >/dev/null; udp_roundtrip "$SERVER6" 53 2 >/dev/nu
 udp_roundtrip "$SERVER4" 54 2 >/dev/null; udp_roundtrip "$SERVER6" 54 1 >/dev/null
 ping4 "$CLIENT4" "$SERVER4" 3 >/dev/null; ping4 "$CLIENT4_B" "$SERVER4" 2 >/dev/null
 ping6 "$CLIENT6" "$SERVER6" 3 >/dev/null
+# the last frames sent must be in both captures before they stop: on a loaded machine a
+# capture can lag behind the wire by more than a fixed pause (then a SIGINT loses them)
+echoes6() { tcpdump -r "$1" -n icmp6 2>/dev/null | grep -c "echo request"; }
+for _ in $(seq 50); do
+	[ "$(echoes6 "$FW_TMP/client.pcap")" -ge 3 ] && [ "$(echoes6 "$FW_TMP/server.pcap")" -ge 3 ] &&
+		break
+	sleep 0.1
+done
 sleep 0.5
 for pgid in "${FW_PGIDS[@]}"; do	# stop the captures (and servers): files complete
 	kill -INT -- "-$pgid" 2>/dev/null
