@@ -204,7 +204,7 @@ static int h_ct_prepare(struct fw_harness *h, const struct fw_policy *pol,
  * the cases run (-1 if a policy could not be applied); adds mismatches to
  * *mismatches and prints reproducers of the first few to log.
  */
-static long h_differential(struct fw_harness *h, uint64_t seed, int policies,
+static long __attribute__((unused)) h_differential(struct fw_harness *h, uint64_t seed, int policies,
 			   int max_rules, int packets, long *mismatches, FILE *log)
 {
 	struct rng r = { seed ? seed : 1 };
