@@ -288,11 +288,11 @@ static void test_timeout(void **state)
 	int fd;
 
 	apply_json("{\"version\":1,\"default\":\"drop\",\"conntrack\":{\"timeouts\":"
-		   "{\"udp\":\"150ms\",\"tcp_established\":\"1h\"}}}");
+		   "{\"udp\":\"1s\",\"tcp_established\":\"1h\"}}}");
 	ct_flush();
 	assert_int_equal(tc(CLI4, SRV4, 17, 5000, 53, 0), TC_ACT_UNSPEC);
 	assert_int_equal(xdp(SRV4, CLI4, 17, 53, 5000, 0), XDP_PASS);
-	usleep(400 * 1000);
+	usleep(1300 * 1000);	/* past the 1 s timeout */
 	assert_int_equal(xdp(SRV4, CLI4, 17, 53, 5000, 0), XDP_DROP);
 	/* a new request starts it again */
 	assert_int_equal(tc(CLI4, SRV4, 17, 5000, 53, 0), TC_ACT_UNSPEC);
