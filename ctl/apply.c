@@ -505,6 +505,13 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (ret)
 		goto fail;
 
+	what = "set up the conntrack table";
+	ret = fw_ct_prepare(st, t);
+	if (!ret && bpf_map_update_elem(st->fd[M_CTCFG], &gen, &t->ct, BPF_ANY))
+		ret = -errno;
+	if (ret)
+		goto fail;
+
 	what = "validate the standby generation";
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
 		struct fw_tblcfg cfg = {

@@ -33,6 +33,7 @@ int load_active(const struct fw_state *st, uint32_t *gen,
 int find_set(const struct fw_policy *pol, const char *name);
 
 int cmd_set(int argc, char **argv);
+int cmd_ct(int argc, char **argv);	/* conntrack (issue 5) */
 int cmd_confirm(int argc, char **argv);	/* also confirm-timer */
 int cmd_rollback(int argc, char **argv);
 uint64_t parse_duration(const char *s);

@@ -247,7 +247,7 @@ static int ensure(struct fw_state *st, const struct fw_policy *pol, int entry,
 	int ret;
 
 	fw_query(st, ifindex, name, &a);
-	if (a.xdp && a.tc == pol->has_egress &&
+	if (a.xdp && a.tc == fw_policy_needs_tc(pol) &&
 	    (mode == FW_MODE_AUTO || a.xdp_mode == mode)) {
 		if (!quiet_if_there) {
 			describe(&a, desc, sizeof(desc));
@@ -255,7 +255,7 @@ static int ensure(struct fw_state *st, const struct fw_policy *pol, int entry,
 		}
 		return 0;
 	}
-	ret = fw_attach(st, name, mode, pol->has_egress, &a);
+	ret = fw_attach(st, name, mode, fw_policy_needs_tc(pol), &a);
 	if (ret) {
 		fw_log("attach to %s (ifindex %d) failed: %s%s", name, ifindex,
 		       strerror(-ret), why);

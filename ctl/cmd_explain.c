@@ -68,6 +68,7 @@ static void to_desc(const struct fw_pkt *p, struct fw_pkt_desc *d)
 	d->ifindex = p->ifindex;
 	memcpy(d->saddr, p->saddr, 16);
 	memcpy(d->daddr, p->daddr, 16);
+	d->ct = FW_CT_UNTRACKED;	/* a capture has no flow table: judged untracked */
 }
 
 struct tally {

@@ -12,7 +12,8 @@
  *    part (one class per set-membership mask). A positive list holds
  *    prefixes or sets, so each part carries the other as "accepts all";
  *  - ports: a sweep over range boundaries gives elementary intervals;
- *  - protocol, TCP flags, ICMP type and code, VLAN: one class per value;
+ *  - protocol, TCP flags, ICMP type and code, VLAN, conntrack state: one
+ *    class per value;
  *  - interface: one class per referenced ifindex, one for all others.
  * Identical bitmaps share one class id across fields and directions.
  */
@@ -107,7 +108,7 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 
 /* --- small fields: one class per value ------------------------------------- */
 
-enum small_field { SF_PROTO, SF_TCPFLAGS, SF_ICMPTYPE, SF_ICMPCODE, SF_VLAN };
+enum small_field { SF_PROTO, SF_TCPFLAGS, SF_ICMPTYPE, SF_ICMPCODE, SF_VLAN, SF_CT };
 
 static bool sf_has(const struct fw_match *m, enum small_field f)
 {
@@ -117,6 +118,7 @@ static bool sf_has(const struct fw_match *m, enum small_field f)
 	case SF_ICMPTYPE: return m->has_icmp_type;
 	case SF_ICMPCODE: return m->has_icmp_code;
 	case SF_VLAN: return m->has_vlan;
+	case SF_CT: return m->has_ct;
 	}
 	return false;
 }
@@ -133,6 +135,7 @@ static bool sf_in(const struct fw_match *m, enum small_field f, unsigned int v)
 	case SF_ICMPTYPE: return bm_bit(m->icmp_type, v);
 	case SF_ICMPCODE: return bm_bit(m->icmp_code, v);
 	case SF_VLAN: return bm_bit(m->vlan, v);
+	case SF_CT: return bm_bit(m->ct, v);
 	}
 	return false;
 }
@@ -538,6 +541,8 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		return -ENOMEM;
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		dt->rules[r].action = rs->rules[r].action;
+		if (rs->rules[r].track)
+			dt->rules[r].flags |= FW_RF_TRACK;
 		bits_set(&all, (uint32_t)r);
 	}
 
@@ -546,6 +551,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 	compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
 	compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
 	compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
+	compile_small(rs, SF_CT, __FW_CT_MAX, in, d->ct, NULL);
 	ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
 	if (!ret)
 		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
@@ -587,6 +593,11 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	t->non_ip_action = pol->non_ip_action;
 	t->frag_mode = pol->frag_mode;
 	t->malformed_action = pol->malformed_action;
+	if (pol->ct.on) {
+		t->ct.flags = FW_CTF_ON | (pol->ct.pass_est ? FW_CTF_PASS_EST : 0);
+		t->ct.size = pol->ct.size;
+		memcpy(t->ct.timeout_ns, pol->ct.timeout_ns, sizeof(t->ct.timeout_ns));
+	}
 
 	for (int d = 0; d < FW_NDIR; d++) {
 		if (pol->dir[d].n_rules > FW_MAX_RULES) {
@@ -715,6 +726,7 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 			c[FW_C_IFACE] = dt->iface[i].cls;
 	c[FW_C_SRCSET] = d->srcset[set_mask(pol, dt->src_sets, p->family, p->saddr)];
 	c[FW_C_DSTSET] = d->dstset[set_mask(pol, dt->dst_sets, p->family, p->daddr)];
+	c[FW_C_CT] = d->ct[p->ct & 3];
 
 	for (int i = 0; i < FW_NFIELDS; i++)
 		sum &= t->cls[c[i]].summary;

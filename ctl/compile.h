@@ -62,6 +62,7 @@ struct fw_tables {
 	uint8_t non_ip_action;
 	uint8_t frag_mode;
 	uint8_t malformed_action;
+	struct fw_ct_cfg ct;		/* flags 0: conntrack off */
 	struct fw_dir_tables dir[FW_NDIR];
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;

@@ -52,6 +52,7 @@ enum fw_map_idx {
 	M_DEVMAP, M_REDIR, M_REWRITE, M_NAT,	/* forwarding (fwd.c) */
 	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS, M_IFCNT,	/* observability */
 	M_LIMCFG, M_LIMST, M_LIMSRC, M_RLIM,	/* rate limits (limit.c) */
+	M_CT, M_CTCFG,		/* conntrack (issue 5) */
 	FW_NMAPS,
 };
 extern const char *const fw_map_names[FW_NMAPS];
@@ -143,6 +144,19 @@ struct fw_ifstat_entry {
 };
 /* Every (interface, direction) counted, by ifindex: count or -errno; *out malloc'd. */
 int fw_read_ifstats(const struct fw_state *st, struct fw_ifstat_entry **out);
+/* --- conntrack (ct.c) ------------------------------------------------------ */
+
+/*
+ * Make the flow table what t->ct asks for, before the flip: create it at
+ * t->ct.size if there is none, or replace it by one of the new size
+ * (copying the live entries over, the LRU keeping the most recent when it
+ * shrinks). Nothing when conntrack is off. 0 or -errno.
+ */
+int fw_ct_prepare(const struct fw_state *st, const struct fw_tables *t);
+/* An fd of the flow table (close it), -ENOENT when there is none. */
+int fw_ct_table_fd(const struct fw_state *st);
+/* CLOCK_MONOTONIC in ns: the data path's bpf_ktime_get_ns(). */
+uint64_t fw_mono_ns(void);
 
 /* --- commit-confirm and rollback (confirm.c) -------------------------------- */
 

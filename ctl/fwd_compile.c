@@ -252,6 +252,7 @@ int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
 		}
 		f->rw[f->n_rw] = r->fwd.rw;
 		t->dir[FW_DIR_EGRESS].rules[i].rewrite = ++f->n_rw;
+		t->dir[FW_DIR_EGRESS].flags |= FW_TF_REWRITE;
 
 		for (uint8_t field = 0; field < 2; field++) {
 			struct fw_nat_entry e = { .path = r->path };

@@ -43,7 +43,7 @@ static const char *unsupported(const struct fw_match *m)
 {
 	return m->has_tcp_flags ? "tcp_flags" : m->has_icmp_type ? "icmp_type" :
 	       m->has_icmp_code ? "icmp_code" : m->has_vlan ? "vlan" :
-	       m->has_iface ? "interface" : NULL;
+	       m->has_iface ? "interface" : m->has_ct ? "ct" : NULL;
 }
 
 static bool any_field(const struct fw_match *m)
@@ -107,6 +107,23 @@ int fw_hw_compile(const struct fw_policy *pol, struct fw_hw_tables *t, struct fw
 	t->cfg.non_ip_action = pol->non_ip_action;
 	t->cfg.frag_mode = pol->frag_mode;
 	t->cfg.malformed_action = pol->malformed_action;
+	if (pol->ct.on) {	/* no flow table on a NIC: say what turned it on */
+		const char *path = pol->ct.declared ? "conntrack" : NULL;
+		char rp[64] = "rules";
+
+		for (size_t ri = 0; !path && ri < rs->n_rules; ri++) {
+			const struct fw_rule_ir *r = &rs->rules[ri];
+
+			if (r->track || r->pos.has_ct || r->neg.has_ct) {
+				snprintf(rp, sizeof(rp), "%s%s", r->path, r->track ? ".track" :
+					 r->pos.has_ct ? ".ct" : ".not.ct");
+				break;
+			}
+		}
+		fw_policy_error_at(pol, path ? path : rp, err,
+				   "conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
+		return -EINVAL;
+	}
 	for (size_t ri = 0; ri < rs->n_rules; ri++) {
 		const struct fw_rule_ir *r = &rs->rules[ri];
 		const struct fw_match *m = &r->pos;

@@ -230,6 +230,14 @@ static json_t *fields_json(const struct fw_policy *pol, const struct fw_match *m
 			json_array_append_new(a, json_string(m->iface[i]));
 		json_object_set_new(o, "interface", a);
 	}
+	if (m->has_ct) {
+		json_t *a = json_array();
+
+		for (unsigned int i = 0; i < __FW_CT_MAX; i++)
+			if (m->ct[0] >> i & 1)
+				json_array_append_new(a, json_string(fw_ct_state_name(i)));
+		json_object_set_new(o, "ct", a);
+	}
 	return o;
 }
 
@@ -246,7 +254,7 @@ static json_t *match_json(const struct fw_policy *pol, const struct fw_rule_ir *
 
 static const char *const match_keys[] = {
 	"src", "dst", "protocol", "src_port", "dst_port", "tcp_flags",
-	"icmp_type", "icmp_code", "vlan", "interface",
+	"icmp_type", "icmp_code", "vlan", "interface", "ct",
 };
 
 static size_t fields_text(json_t *m, char *buf, size_t size, size_t off)
@@ -523,7 +531,7 @@ static int cmd_apply(int argc, char **argv)
 	}
 	for (int i = 0; i < ntg; i++) {
 		ret = fw_attach(&st, tg[i].name, pol.ifaces[tg[i].entry].mode,
-				pol.has_egress, &att[i]);
+				fw_policy_needs_tc(&pol), &att[i]);
 		if (ret)
 			rc = FW_EXIT_KERNEL;
 	}
@@ -614,7 +622,7 @@ static bool active_has_egress(const struct fw_state *st)
 	if (fw_read_active_gen(st, &gen) || fw_read_meta(st, gen, &mi))
 		return false;
 	if (!fw_policy_parse_pinned(mi.text, strlen(mi.text), mi.meta.path, &pol, &err))
-		has = pol.has_egress;
+		has = fw_policy_needs_tc(&pol);
 	fw_policy_free(&pol);
 	fw_meta_info_free(&mi);
 	return has;
@@ -755,6 +763,18 @@ static void policy_meta_extra(json_t *o, const struct fw_policy *pol)
 	for (size_t i = 0; i < pol->n_sets; i++)
 		json_array_append_new(sets, json_string(pol->sets[i].name));
 	json_object_set_new(o, "sets", sets);
+	if (pol->ct.on) {	/* conntrack (issue 5) */
+		json_t *ct = json_pack("{s:I,s:s,s:{}}", "size", (json_int_t)pol->ct.size,
+				       "established", pol->ct.pass_est ? "pass" : "match",
+				       "timeouts_ms");
+
+		for (unsigned int i = 0; i < __FW_CT_TO_MAX; i++)
+			json_object_set_new(json_object_get(ct, "timeouts_ms"), fw_ct_timeout_name(i),
+					    json_integer((json_int_t)(pol->ct.timeout_ns[i] / 1000000)));
+		json_object_set_new(o, "conntrack", ct);
+	} else {
+		json_object_set_new(o, "conntrack", json_null());
+	}
 }
 
 static json_t *policy_meta_json(const struct fw_meta_info *mi,
@@ -989,6 +1009,8 @@ static json_t *ruleset_json(const struct fw_state *st, const struct fw_policy *p
 			fw_limit_over_count(st, tbl, (uint32_t)i, &c);
 			json_object_set_new(o, "over_limit", counter_json(&c));
 		}
+		if (r->track)
+			json_object_set_new(o, "track", json_true());
 		json_array_append_new(rules, o);
 	}
 	fw_read_counter(st->fd[M_RCNT], tbl * FW_NCNT + FW_MAX_RULES, &c);
@@ -1032,6 +1054,8 @@ static void ruleset_text(const char *title, json_t *rs)
 
 		match_text(json_object_get(r, "match"), match, sizeof(match));
 		limit_text(r, match, sizeof(match));
+		if (json_is_true(json_object_get(r, "track")))	/* records its flows */
+			strncat(match, " track", sizeof(match) - strlen(match) - 1);
 		printf("  %4zu%s %-16s %-6s %12lld %14lld  %s\n", i,
 		       json_is_true(json_object_get(r, "failsafe")) ? "F" : " ", *id ? id : "-",
 		       json_string_value(json_object_get(r, "action")),
@@ -1170,7 +1194,8 @@ static const struct cmd cmds[] = {
 	{ "apply", cmd_apply, "[--confirm-within DURATION] [--missing-ok] [--last-good FILE] FILE",
 	  "Compile FILE, write it into the standby generation, switch to it\n"
 	  "atomically, and attach to the interfaces it lists (XDP ingress, and tc\n"
-	  "egress when the policy has an \"egress\" section), patterns to every\n"
+	  "egress when the policy has an \"egress\" section or tracks connections),\n"
+	  "patterns to every\n"
 	  "existing match. A bad policy or an unknown interface changes nothing;\n"
 	  "--missing-ok skips named interfaces that do not exist (yet) and accepts absent redirect\n"
 	  "targets (their traffic gets redirect_fallback until they appear).\n"
@@ -1188,7 +1213,7 @@ static const struct cmd cmds[] = {
 	  "Attach the firewall to IFACE. --mode auto (default) tries native XDP,\n"
 	  "then skb, and says which it got. hw offloads the reduced classifier\n"
 	  "to the NIC (see fwctl(8)). The tc egress program is attached when the\n"
-	  "active policy filters egress, or with --egress." },
+	  "active policy filters egress or tracks connections, or with --egress." },
 	{ "detach", cmd_detach, "IFACE... | --all",
 	  "Detach fwctl's programs from the interfaces (other programs stay)." },
 	{ "status", cmd_status, "",
@@ -1212,6 +1237,10 @@ static const struct cmd cmds[] = {
 	  "no re-apply. --file reads one prefix per line ('#' comments). add and\n"
 	  "del print how many elements changed and how long it took. The next\n"
 	  "apply loads the sets the policy file declares." },
+	{ "ct", cmd_ct, "list | count | flush",
+	  "The conntrack flow table: list the live flows (originator first, state,\n"
+	  "age, time to expiry, packets and bytes), count them, or flush them all.\n"
+	  "Entries past their idle timeout are deleted as these verbs meet them." },
 	{ "explain", cmd_explain, "[--egress] [--interface IFACE] (FILE.pcap | --hex FRAME)",
 	  "Give the active policy's verdict for each frame of a pcap file (or one\n"
 	  "frame in hex): the rule that matches, or why none does, with the\n"

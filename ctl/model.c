@@ -128,6 +128,10 @@ static int field(const struct fw_policy *pol, const struct fw_match *m,
 			    (uint32_t)m->ifindex[i] == p->ifindex)
 				return YES;
 		return NO;
+	case 10:
+		if (!m->has_ct)
+			return ABSENT;
+		return p->ct < 64 && bit(m->ct, p->ct) ? YES : NO;
 	}
 	return ABSENT;
 }
@@ -136,7 +140,7 @@ bool fw_model_rule_matches(const struct fw_policy *pol,
 			   const struct fw_rule_ir *r,
 			   const struct fw_pkt_desc *pkt)
 {
-	for (int f = 0; f < 10; f++) {
+	for (int f = 0; f < 11; f++) {
 		int pos = field(pol, &r->pos, f, pkt);
 		int neg = field(pol, &r->neg, f, pkt);
 
@@ -183,6 +187,11 @@ void fw_model_decide(const struct fw_policy *pol, unsigned int dir,
 		drop = pol->frag_mode == FW_FRAGS_DROP;
 		v->action = drop ? FW_ACT_DROP : FW_ACT_PASS;
 		v->reason = drop ? FW_R_FRAGMENT_DROP : FW_R_FRAGMENT_PASS;
+		return;
+	}
+	if (pol->ct.on && pol->ct.pass_est && pkt->ct == FW_CT_ESTABLISHED) {
+		v->action = FW_ACT_PASS;
+		v->reason = FW_R_CT_ESTABLISHED;
 		return;
 	}
 	if (dir == FW_DIR_INGRESS) {	/* static NAT is undone first */

@@ -28,6 +28,7 @@ struct fw_pkt_desc {
 	uint32_t ifindex;
 	uint8_t saddr[16];	/* network order */
 	uint8_t daddr[16];
+	uint8_t ct;		/* enum fw_ct_state: an input, like the fields */
 };
 
 /* How the packet parsed: what the verdict starts from. */
@@ -53,7 +54,10 @@ bool fw_model_rule_matches(const struct fw_policy *pol,
 /* Index of the first rule of direction dir matching pkt, or -1. */
 int fw_model_match(const struct fw_policy *pol, unsigned int dir,
 		   const struct fw_pkt_desc *pkt);
-/* The whole verdict: malformed, non-IP, fragments, rules, default. */
+/*
+ * The whole verdict: malformed, non-IP, fragments, established flows
+ * admitted first ("conntrack": {"established": "pass"}), rules, default.
+ */
 void fw_model_decide(const struct fw_policy *pol, unsigned int dir,
 		     enum fw_model_input in, const struct fw_pkt_desc *pkt,
 		     struct fw_model_verdict *v);

@@ -147,6 +147,63 @@ const char *fw_proto_name(unsigned int proto)
 	return NULL;
 }
 
+static const char *const ct_state_names[] = {
+	[FW_CT_NEW] = "new",
+	[FW_CT_ESTABLISHED] = "established",
+	[FW_CT_INVALID] = "invalid",
+	[FW_CT_UNTRACKED] = "untracked",
+};
+_Static_assert(ARRAY_SIZE(ct_state_names) == __FW_CT_MAX, "one name per enum fw_ct_state");
+
+static const char *const ct_entry_state_names[] = {
+	[FW_CTE_SYN_SENT] = "syn_sent",
+	[FW_CTE_SYN_RECV] = "syn_recv",
+	[FW_CTE_ESTABLISHED] = "established",
+	[FW_CTE_CLOSING] = "closing",
+	[FW_CTE_UNREPLIED] = "unreplied",
+	[FW_CTE_REPLIED] = "replied",
+};
+_Static_assert(ARRAY_SIZE(ct_entry_state_names) == __FW_CTE_MAX,
+	       "one name per enum fw_ct_entry_state");
+
+static const char *const ct_timeout_names[] = {
+	[FW_CT_TO_TCP_SYN] = "tcp_syn",
+	[FW_CT_TO_TCP_EST] = "tcp_established",
+	[FW_CT_TO_TCP_CLOSING] = "tcp_closing",
+	[FW_CT_TO_UDP] = "udp",
+	[FW_CT_TO_ICMP] = "icmp",
+	[FW_CT_TO_OTHER] = "other",
+	[__FW_CT_TO_MAX] = NULL,	/* a key list for check_keys() */
+};
+_Static_assert(ARRAY_SIZE(ct_timeout_names) == __FW_CT_TO_MAX + 1,
+	       "one name per enum fw_ct_timeout");
+
+/* Defaults of "conntrack": {"timeouts": ...}, in seconds. */
+static const uint32_t ct_timeout_default_s[] = {
+	[FW_CT_TO_TCP_SYN] = 30,
+	[FW_CT_TO_TCP_EST] = 300,
+	[FW_CT_TO_TCP_CLOSING] = 10,
+	[FW_CT_TO_UDP] = 30,
+	[FW_CT_TO_ICMP] = 10,
+	[FW_CT_TO_OTHER] = 30,
+};
+_Static_assert(ARRAY_SIZE(ct_timeout_default_s) == __FW_CT_TO_MAX, "a default per timeout");
+
+const char *fw_ct_state_name(unsigned int state)
+{
+	return state < ARRAY_SIZE(ct_state_names) ? ct_state_names[state] : NULL;
+}
+
+const char *fw_ct_entry_state_name(unsigned int state)
+{
+	return state < ARRAY_SIZE(ct_entry_state_names) ? ct_entry_state_names[state] : NULL;
+}
+
+const char *fw_ct_timeout_name(unsigned int to)
+{
+	return to < __FW_CT_TO_MAX ? ct_timeout_names[to] : NULL;
+}
+
 const char *fw_frag_mode_name(unsigned int mode)
 {
 	return mode < ARRAY_SIZE(frag_mode_names) ? frag_mode_names[mode] :
@@ -1335,15 +1392,189 @@ static int parse_vlan1(struct pctx *c, json_t *v, const char *path,
 	return 0;
 }
 
+/* --- conntrack (issue 5) --------------------------------------------------- */
+
+/* One state of "ct": a name of enum fw_ct_state. */
+static int parse_ct_state1(struct pctx *c, json_t *v, const char *path,
+			   const void *arg, uint64_t *bits)
+{
+	char q[QUOTE_SIZE];
+
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string, got %s", type_name(v));
+	for (unsigned int i = 0; i < ARRAY_SIZE(ct_state_names); i++) {
+		if (!strcmp(json_string_value(v), ct_state_names[i])) {
+			*bits |= 1ULL << i;
+			return 0;
+		}
+	}
+	return perr(c, path, "%s is not a conntrack state (new, established, invalid, untracked)",
+		    quote(q, sizeof(q), json_string_value(v)));
+}
+
+/* "ct": a state name or a non-empty list of them. */
+static int parse_ct_match(struct pctx *c, json_t *v, const char *path,
+			  struct fw_match *m)
+{
+	if (!json_is_string(v) && !json_is_array(v))
+		return perr(c, path, "expected a string or an array, got %s", type_name(v));
+	m->has_ct = true;
+	return parse_each(c, v, path, true, "state", parse_ct_state1, NULL, m->ct);
+}
+
+/* A duration: "300s", "1500ms", "5m", "1h", or an integer of seconds. */
+static int parse_ct_duration(struct pctx *c, json_t *v, const char *path,
+			     uint64_t *ns)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ms", 1000000ULL }, { "s", 1000000000ULL },
+		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
+	};
+	const uint64_t max = 7ULL * 86400 * 1000000000ULL;	/* a week */
+	const char *s, *end;
+	char q[QUOTE_SIZE];
+	unsigned long long n;
+
+	if (json_is_integer(v)) {
+		json_int_t x = json_integer_value(v);
+
+		if (x < 1 || (uint64_t)x > max / 1000000000ULL)
+			return perr(c, path, "%" JSON_INTEGER_FORMAT
+				    " is not a timeout (1 second to 7 days)", x);
+		*ns = (uint64_t)x * 1000000000ULL;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return perr(c, path, "expected a string (\"30s\") or an integer of seconds, got %s",
+			    type_name(v));
+	s = json_string_value(v);
+	quote(q, sizeof(q), s);
+	if (!isdigit((unsigned char)s[0]))
+		return perr(c, path, "%s is not a duration (a number and ms, s, m or h: \"30s\")", q);
+	errno = 0;
+	n = strtoull(s, (char **)&end, 10);
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (errno || !n || n > max / units[i].ns || n * units[i].ns < 1000000ULL)
+			return perr(c, path, "%s is not a timeout (1 ms to 7 days)", q);
+		*ns = n * units[i].ns;
+		return 0;
+	}
+	return perr(c, path, "%s is not a duration (a number and ms, s, m or h: \"30s\")", q);
+}
+
+static int parse_conntrack(struct pctx *c, json_t *obj)
+{
+	static const char *const keys[] = { "size", "timeouts", "established", NULL };
+	static const char *const est_names[] = { "match", "pass" };
+	struct fw_ct_policy *ct = &c->pol->ct;
+	char kpath[PATH_SIZE];
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(obj))
+		return perr(c, "conntrack", "expected an object, got %s", type_name(obj));
+	ret = check_keys(c, obj, "conntrack", keys);
+	if (ret)
+		return ret;
+	ct->declared = ct->on = ct->pass_est = true;
+
+	v = json_object_get(obj, "size");
+	if (v) {
+		json_int_t n;
+
+		if (!json_is_integer(v))
+			return perr(c, "conntrack.size", "expected an integer, got %s",
+				    type_name(v));
+		n = json_integer_value(v);
+		if (n < FW_CT_MIN_SIZE || n > FW_CT_MAX_SIZE)
+			return perr(c, "conntrack.size", "%" JSON_INTEGER_FORMAT
+				    " is not a table size (%d to %d entries)", n,
+				    FW_CT_MIN_SIZE, FW_CT_MAX_SIZE);
+		ct->size = (uint32_t)n;
+	}
+
+	v = json_object_get(obj, "established");
+	if (v) {
+		uint8_t i;
+
+		ret = get_name(c, v, "conntrack.established", est_names, 2,
+			       "a way to treat established flows", "pass, match", &i);
+		if (ret)
+			return ret;
+		ct->pass_est = i == 1;
+	}
+
+	v = json_object_get(obj, "timeouts");
+	if (v) {
+		const char *key;
+		json_t *t;
+
+		if (!json_is_object(v))
+			return perr(c, "conntrack.timeouts", "expected an object, got %s",
+				    type_name(v));
+		ret = check_keys(c, v, "conntrack.timeouts", ct_timeout_names);
+		if (ret)
+			return ret;
+		json_object_foreach(v, key, t) {
+			for (unsigned int i = 0; i < __FW_CT_TO_MAX; i++) {
+				if (strcmp(key, ct_timeout_names[i]))
+					continue;
+				path_key(kpath, "conntrack.timeouts", key);
+				ret = parse_ct_duration(c, t, kpath, &ct->timeout_ns[i]);
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * After the rules: "ct" matchers and "track" rules turn conntrack on
+ * (without admitting anything first) when there is no "conntrack" object;
+ * "track" is for ingress rules; defaults fill what the object leaves out.
+ */
+static int finish_conntrack(struct pctx *c)
+{
+	struct fw_policy *pol = c->pol;
+	struct fw_ct_policy *ct = &pol->ct;
+	char p[PATH_SIZE];
+
+	for (int d = 0; d < FW_NDIR; d++) {
+		for (size_t i = 0; i < pol->dir[d].n_rules; i++) {
+			const struct fw_rule_ir *r = &pol->dir[d].rules[i];
+
+			if (r->track && (d == FW_DIR_EGRESS || r->failsafe)) {
+				path_key(p, r->path, "track");
+				return perr(c, p, d == FW_DIR_EGRESS ?
+					    "\"track\" is for ingress rules: egress records every flow it passes" :
+					    "\"track\" is for ingress rules, not failsafe ones");
+			}
+			if (r->track || r->pos.has_ct || r->neg.has_ct)
+				ct->on = true;
+		}
+	}
+	if (!ct->on)
+		return 0;
+	if (!ct->size)
+		ct->size = FW_CT_DEFAULT_SIZE;
+	for (int i = 0; i < __FW_CT_TO_MAX; i++)
+		if (!ct->timeout_ns[i])
+			ct->timeout_ns[i] = ct_timeout_default_s[i] * 1000000000ULL;
+	return 0;
+}
+
 /* --- rules ---------------------------------------------------------------- */
 
 /* The keys of a matcher: a rule's own, and those of its "not". */
 #define MATCH_KEYS \
 	"src", "dst", "protocol", "src_port", "dst_port", "tcp_flags", \
-	"icmp_type", "icmp_code", "vlan", "interface"
+	"icmp_type", "icmp_code", "vlan", "interface", "ct"
 
 static const char *const rule_keys[] = {
-	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", "log", "limit", NULL
+	"action", "id", "comment", MATCH_KEYS, "not", "rewrite", "log", "limit", "track", NULL
 };
 
 static const char *const not_keys[] = { MATCH_KEYS, NULL };
@@ -1607,6 +1838,14 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 		m->has_iface = true;
 		path_key(kpath, path, "interface");
 		ret = parse_match_ifaces(c, v, kpath, m);
+		if (ret)
+			return ret;
+	}
+
+	v = json_object_get(obj, "ct");
+	if (v) {
+		path_key(kpath, path, "ct");
+		ret = parse_ct_match(c, v, kpath, m);
 		if (ret)
 			return ret;
 	}
@@ -2129,6 +2368,16 @@ static int parse_rule(struct pctx *c, json_t *obj, const char *path,
 			return ret;
 	}
 
+	v = json_object_get(obj, "track");
+	if (v) {
+		path_key(kpath, path, "track");
+		if (!json_is_boolean(v))
+			return perr(c, kpath, "expected a boolean, got %s", type_name(v));
+		r->track = json_is_true(v);
+		if (r->track && r->action != FW_ACT_PASS)
+			return perr(c, kpath, "only rules that pass can track the flows they admit");
+	}
+
 	ret = parse_match(c, obj, path, &r->pos, NULL);
 	if (ret)
 		return ret;
@@ -2618,7 +2867,7 @@ static int parse_sets(struct pctx *c, json_t *obj)
 static const char *const top_keys[] = {
 	"version", "description", "interfaces", "non_ip", "default", "rules",
 	"egress", "sets", "fragments", "malformed", "failsafe",
-	"redirect_fallback", NULL
+	"redirect_fallback", "conntrack", NULL
 };
 
 static void free_match(struct fw_match *m);
@@ -2870,6 +3119,13 @@ static int parse_root(struct pctx *c, json_t *root)
 			return ret;
 	}
 
+	v = json_object_get(root, "conntrack");
+	if (v) {
+		ret = parse_conntrack(c, v);
+		if (ret)
+			return ret;
+	}
+
 	/* Last: failsafe rules go before everything the policy says. */
 	v = json_object_get(root, "failsafe");
 	if (v) {
@@ -2877,7 +3133,7 @@ static int parse_root(struct pctx *c, json_t *root)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return finish_conntrack(c);
 }
 
 /*

@@ -88,6 +88,8 @@ struct fw_match {
 	char (*iface)[IF_NAMESIZE];
 	size_t n_iface;
 	int *ifindex;			/* n_iface; set by fw_policy_resolve() */
+	bool has_ct;			/* "ct": the packet's conntrack state */
+	uint64_t ct[1];			/* bitmap over enum fw_ct_state */
 };
 
 /*
@@ -135,6 +137,7 @@ struct fw_rule_ir {
 	uint32_t log_sample;	/* "log".sample: 1 in N packets (1: all) */
 	uint32_t log_rate;	/* "log".rate: events per second, at most */
 	struct fw_limit_ir limit;	/* "limit" */
+	bool track;		/* "track": record the flows it admits (ingress) */
 };
 
 #define FW_LOG_DEFAULT_RATE	1000	/* "log": true: events/s per rule */
@@ -164,6 +167,15 @@ struct fw_iface {
 	char path[32];		/* "interfaces[1]" */
 };
 
+/* "conntrack" (issue 5). */
+struct fw_ct_policy {
+	bool on;		/* the object, or any "ct" matcher / "track" rule */
+	bool declared;		/* the policy has a "conntrack" object */
+	bool pass_est;		/* "established": "pass" (the object's default) */
+	uint32_t size;		/* table entries */
+	uint64_t timeout_ns[__FW_CT_TO_MAX];
+};
+
 struct fw_policy {
 	char *file;		/* as given, for messages */
 	char *text;		/* the file's bytes, NUL-terminated */
@@ -181,7 +193,14 @@ struct fw_policy {
 	struct fw_set *sets;	/* index = set slot in the data path */
 	size_t n_sets;
 	uint8_t redirect_fallback;	/* enum fw_action: redirect target gone */
+	struct fw_ct_policy ct;
 };
+
+/* Tables need the tc egress program: egress rules, or flows to record. */
+static inline bool fw_policy_needs_tc(const struct fw_policy *pol)
+{
+	return pol->has_egress || pol->ct.on;
+}
 
 /* A parse or validation error, formatted by fw_err_format(). */
 struct fw_err {
@@ -254,6 +273,9 @@ const char *fw_frag_mode_name(unsigned int mode);
  * rule does beyond pass/drop, in the words of explain and show; "" if
  * nothing. */
 int fw_rule_fwd_format(const struct fw_rule_ir *r, char *buf, size_t size);
+const char *fw_ct_state_name(unsigned int state);	/* "established" */
+const char *fw_ct_entry_state_name(unsigned int state);	/* "syn_sent" */
+const char *fw_ct_timeout_name(unsigned int to);	/* "tcp_established" */
 /* "syn,!ack"-style text of one flags matcher: the flags of mask, each
  * prefixed by '!' when required clear. */
 int fw_tcp_flags_format(const struct fw_tcp_flags *f, char *buf, size_t size);

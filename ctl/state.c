@@ -48,6 +48,8 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_LIMST] = FW_XSTR(FW_MAP_LIMST),
 	[M_LIMSRC] = FW_XSTR(FW_MAP_LIMSRC),
 	[M_RLIM] = FW_XSTR(FW_MAP_RLIM),
+	[M_CT] = FW_XSTR(FW_MAP_CT),
+	[M_CTCFG] = FW_XSTR(FW_MAP_CTCFG),
 };
 _Static_assert(sizeof(fw_map_names) / sizeof(fw_map_names[0]) == FW_NMAPS,
 	       "a name for every map");

@@ -104,6 +104,9 @@ enum fw_reason {
 #define FW_MAP_LOGWIN	fw_logwin	/* ARRAY[NTBL*LOG_MAX]: struct fw_logwin */
 #define FW_MAP_LOGCNT	fw_logcnt	/* PERCPU_ARRAY[NTBL*LOG_MAX]: fw_logcnt */
 #define FW_MAP_EVENTS	fw_events	/* RINGBUF: struct fw_event records */
+/* conntrack (issue 5): */
+#define FW_MAP_CT	fw_ct		/* ARRAY_OF_MAPS[1] -> LRU fw_ct_key */
+#define FW_MAP_CTCFG	fw_ctcfg	/* ARRAY[NGEN]: struct fw_ct_cfg */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -116,6 +119,7 @@ enum fw_reason {
 #define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
 #define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
 #define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
+#define FW_TF_REWRITE	0x20	/* egress: some rule rewrites (dp/fwd.h) */
 #define FW_TF_NAT	0x80	/* ingress: fw_nat has dst entries (SNAT reverse) */
 #define FW_TF_NAT_SRC	0x40	/* ingress: fw_nat has src entries (DNAT reverse) */
 
@@ -173,9 +177,10 @@ struct fw_dtab {
 	__u16 iface_other;	/* interface without its own entry */
 	__u16 src_any, dst_any;	/* when the table needs no LPM lookup */
 	__u16 pad[3];
+	__u16 ct[4];		/* enum fw_ct_state -> class (conntrack) */
 };
 _Static_assert(sizeof(struct fw_dtab) ==
-	       2 * (256 * 6 + 65536 * 2 + 4096) + 24, "ABI");
+	       2 * (256 * 6 + 65536 * 2 + 4096) + 24 + 8, "ABI");
 
 struct fw_iface_key {
 	__u32 tbl;
@@ -245,6 +250,89 @@ struct fw_confirm {
 	__u64 changed_ns;	/* CLOCK_REALTIME of the last state change */
 };
 _Static_assert(sizeof(struct fw_confirm) == 40, "ABI");
+
+/*
+ * Conntrack (issue 5). The state a packet has for the classifier ("ct"
+ * matcher), an index of fw_dtab.ct[]:
+ *  NEW: no live entry, and the packet may open a flow (TCP: SYN without
+ *       ACK/RST; other protocols: any packet);
+ *  ESTABLISHED: it belongs to a live entry, consistently with the entry's
+ *       TCP state (also while the flow is closing);
+ *  INVALID: TCP that may not open a flow and matches no live entry (a
+ *       stray ACK, SYN-ACK, FIN or RST), or contradicts its entry;
+ *  UNTRACKED: no tuple to track (later fragments, ICMP other than echo),
+ *       or conntrack is off.
+ */
+enum fw_ct_state {
+	FW_CT_NEW = 0,
+	FW_CT_ESTABLISHED = 1,
+	FW_CT_INVALID = 2,
+	FW_CT_UNTRACKED = 3,
+	__FW_CT_MAX,
+};
+
+/* A flow entry's own state (fw_ct_entry.state). */
+enum fw_ct_entry_state {
+	FW_CTE_SYN_SENT = 0,	/* TCP: SYN from the originator seen */
+	FW_CTE_SYN_RECV,	/* TCP: SYN-ACK from the responder seen */
+	FW_CTE_ESTABLISHED,	/* TCP: the originator ACKed the SYN-ACK */
+	FW_CTE_CLOSING,		/* TCP: FIN or RST seen */
+	FW_CTE_UNREPLIED,	/* UDP, ICMP echo, other: one way so far */
+	FW_CTE_REPLIED,		/* ... both ways */
+	__FW_CTE_MAX,
+};
+
+/* Idle timeouts, indexes of fw_ct_cfg.timeout_ns. */
+enum fw_ct_timeout {
+	FW_CT_TO_TCP_SYN = 0,	/* SYN_SENT, SYN_RECV */
+	FW_CT_TO_TCP_EST,
+	FW_CT_TO_TCP_CLOSING,
+	FW_CT_TO_UDP,
+	FW_CT_TO_ICMP,		/* ICMP / ICMPv6 echo */
+	FW_CT_TO_OTHER,		/* any other protocol (SCTP, UDP-Lite, GRE...) */
+	__FW_CT_TO_MAX,
+};
+
+#define FW_CT_MIN_SIZE		64
+#define FW_CT_MAX_SIZE		(1 << 22)
+#define FW_CT_DEFAULT_SIZE	65536
+
+/* fw_ct_cfg.flags */
+#define FW_CTF_ON		0x01	/* evaluate ct state; record flows */
+#define FW_CTF_PASS_EST		0x02	/* admit ESTABLISHED before the rules */
+
+/* One per generation: written with the tables, flipped with them. */
+struct fw_ct_cfg {
+	__u32 flags;		/* FW_CTF_* */
+	__u32 size;		/* the table's max_entries (for fwctl) */
+	__u64 timeout_ns[__FW_CT_TO_MAX];
+};
+_Static_assert(sizeof(struct fw_ct_cfg) == 8 + 8 * __FW_CT_TO_MAX, "ABI");
+
+/*
+ * A flow: the 5-tuple normalized so that side a is the smaller (address,
+ * port) pair; ICMP echo uses its id as both ports. Network byte order.
+ */
+struct fw_ct_key {
+	__u8 a[16];		/* IPv4 in [0..3], the rest zero */
+	__u8 b[16];
+	__be16 pa, pb;		/* ports; ICMP echo id; 0 without ports */
+	__u8 family;		/* 4 or 6 */
+	__u8 proto;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct fw_ct_key) == 40, "ABI");
+
+struct fw_ct_entry {
+	__u64 created_ns;	/* bpf_ktime_get_ns (CLOCK_MONOTONIC) */
+	__u64 last_ns;		/* last packet passed; idle = now - last_ns */
+	__u64 packets;		/* both directions */
+	__u64 bytes;
+	__u8 state;		/* enum fw_ct_entry_state */
+	__u8 orig_a;		/* 1: side a originated the flow */
+	__u8 pad[6];
+};
+_Static_assert(sizeof(struct fw_ct_entry) == 40, "ABI");
 
 /* Header of each fw_meta entry; the canonical policy JSON follows it. */
 #define FW_META_MAGIC	0x66776374	/* "fwct" */

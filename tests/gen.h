@@ -330,6 +330,14 @@ static void gen_rule(struct rng *r, const struct gen_pool *pool,
 
 		sb_printf(b, ",\"limit\":%s", lims[rng_below(r, 4)]);
 	}
+	if (rng_pct(r, 12)) {		/* conntrack state (turns conntrack on) */
+		static const char *const cts[] = {
+			"\"established\"", "\"new\"", "\"invalid\"", "\"untracked\"",
+			"[\"new\",\"established\"]", "[\"invalid\",\"untracked\"]",
+		};
+
+		sb_printf(b, ",\"ct\":%s", cts[rng_below(r, 6)]);
+	}
 
 	if (rng_pct(r, 30)) {		/* "not": one to three negated fields */
 		int n = 1 + (int)rng_below(r, 3), written = 0;
@@ -415,6 +423,9 @@ static char *gen_policy_json(struct rng *r, const struct gen_pool *pool,
 		  rng_pct(r, 80) ? "drop" : "pass");
 	if (n_sets)
 		gen_sets_json(r, pool, &b, n_sets);
+	if (rng_pct(r, 35))
+		sb_printf(&b, "\"conntrack\":{\"established\":\"%s\"},",
+			  rng_pct(r, 50) ? "pass" : "match");
 	sb_printf(&b, "\"rules\":[\n");
 	for (int i = 0; i < n_rules; i++)
 		gen_rule(r, pool, &b, i, i == 0, n_sets);
@@ -487,6 +498,7 @@ struct gen_frame {
 	int first_fragment;
 	int ip_options;		/* IPv4 options bytes (multiple of 4) / IPv6 ext hdrs */
 	uint16_t frag_units;	/* later fragment's offset in 8-byte units */
+	uint16_t icmp_id;	/* ICMP: bytes 4-5 (the echo identifier) */
 };
 
 static void gen_packet(struct rng *r, const struct gen_pool *pool,
@@ -516,6 +528,7 @@ static void gen_packet(struct rng *r, const struct gen_pool *pool,
 	}
 	d->later_fragment = f->later_fragment;
 	d->ifindex = 1 + rng_below(r, 3);
+	d->ct = (uint8_t)rng_below(r, __FW_CT_MAX);	/* an input, like the fields */
 	if (f->later_fragment)
 		return;
 	d->has_ports = d->proto == 6 || d->proto == 17 || d->proto == 132 || d->proto == 136;
@@ -640,6 +653,8 @@ static size_t gen_frame_build(const struct fw_pkt_desc *d,
 	if (!f->later_fragment && (d->proto == 1 || d->proto == 58)) {
 		buf[off] = d->icmp_type;
 		buf[off + 1] = d->icmp_code;
+		buf[off + 4] = (uint8_t)(f->icmp_id >> 8);
+		buf[off + 5] = (uint8_t)f->icmp_id;
 	}
 	return off + l4len;
 }

@@ -13,7 +13,8 @@
  * A matched rule is copied to pkt->act (and its generation to pkt->gen)
  * for dp/fwd.h. Per packet: the active generation
  * and table config (array reads), up to two LPM lookups (src, dst), one per
- * named set the table uses, one hash lookup when rules match interfaces, and
+ * named set the table uses, one hash lookup when rules match interfaces, the
+ * conntrack lookup when the policy tracks flows (dp/ct.h), and
  * direct-indexed reads for everything else give one class per field; the
  * classes' rule bitmaps are ANDed word by word, visiting only words whose
  * summary bit survives, and the lowest set bit is the first matching rule.
@@ -26,6 +27,7 @@
 #include "dp/fields.h"
 #include "dp/log.h"
 #include "dp/limit.h"
+#include "dp/ct.h"
 
 /*
  * Index of the lowest set bit of x != 0. BPF has no ctz instruction and a
@@ -128,7 +130,7 @@ __noinline __u32 fw_set_mask(struct fw_pkt *pkt, __u32 gen, __u32 field,
 
 /*
  * First rule of table tbl (of generation gen) matching pkt: its index, or -1
- * if none. 'cfgw' is the table's flags | src_sets << 8 | dst_sets << 16.
+ * if none. 'cfgw' is fw_cfgw(): the table's flags | set masks << 8, << 16.
  * A global function: the verifier checks it once, not once per parse path.
  */
 __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
@@ -176,8 +178,9 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 		if (c)
 			cls[FW_C_IFACE] = *c;
 	}
-	cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfgw >> 8) & 0xff];
-	cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfgw >> 16) & 0xff];
+	cls[FW_C_SRCSET] = dt->srcset[(cfgw >> 8) & 0xff];
+	cls[FW_C_DSTSET] = dt->dstset[(cfgw >> 16) & 0xff];
+	cls[FW_C_CT] = dt->ct[pkt->ct & 3];
 
 	sum = ~0ULL;
 #pragma unroll
@@ -211,6 +214,24 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	return -1;
 }
 
+/*
+ * fw_first_match()'s 'cfgw': the table's flags | the packet's src set mask
+ * << 8 | its dst set mask << 16. The set lookups are made here, by the
+ * program, not by fw_first_match: a global function calling another adds
+ * their stack frames to the program's (512 bytes in all).
+ */
+static __always_inline __u32 fw_cfgw(struct fw_pkt *pkt, __u32 gen,
+				     const struct fw_tblcfg *cfg)
+{
+	__u32 w = cfg->flags;
+
+	if (cfg->src_sets)
+		w |= (fw_set_mask(pkt, gen, 0, cfg->src_sets) & 0xff) << 8;
+	if (cfg->dst_sets)
+		w |= (fw_set_mask(pkt, gen, 1, cfg->dst_sets) & 0xff) << 16;
+	return w;
+}
+
 static __always_inline __u8 fw_verdict(__u32 dir, __u32 reason, __u64 bytes,
 				       __u8 action)
 {
@@ -223,6 +244,7 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 {
 	struct fw_tblcfg *cfg;
 	struct fw_rule *rule;
+	struct fw_ct_ctx cx;
 	__u32 zero = 0, gen, tbl, idx, reason;
 	__u32 *genp;
 	__u8 act;
@@ -253,20 +275,42 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 		return fw_verdict(dir, FW_R_FRAGMENT_PASS, bytes, FW_ACT_PASS);
 	}
 
-	r = fw_first_match(pkt, gen, tbl, cfg->flags | (__u32)cfg->src_sets << 8 |
-			   (__u32)cfg->dst_sets << 16);
+	fw_ct_lookup(pkt, gen, &cx);
+	if (pkt->ct == FW_CT_ESTABLISHED && cx.pass_est) {
+		fw_ct_commit(pkt, &cx, false, bytes);
+		/*
+		 * Admitted before the rules; but an egress rewrite (static NAT
+		 * above all) must go on for the whole flow: the rule the packet
+		 * matches still rewrites it when it passes.
+		 */
+		if (dir == FW_DIR_EGRESS && (cfg->flags & FW_TF_REWRITE)) {
+			r = fw_first_match(pkt, gen, tbl, fw_cfgw(pkt, gen, cfg));
+			idx = tbl * FW_MAX_RULES + (r & (FW_MAX_RULES - 1));
+			rule = r >= 0 ? bpf_map_lookup_elem(&FW_MAP_RULES, &idx) : NULL;
+			if (rule && rule->action == FW_ACT_PASS && rule->rewrite) {
+				pkt->gen = gen;
+				pkt->act = *rule;
+			}
+		}
+		return fw_verdict(dir, FW_R_CT_ESTABLISHED, bytes, FW_ACT_PASS);
+	}
+
+	r = fw_first_match(pkt, gen, tbl, fw_cfgw(pkt, gen, cfg));
 	if (r < 0 || r >= FW_MAX_RULES) {
 		fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + FW_MAX_RULES, bytes);
 		if (cfg->default_action == FW_ACT_DROP)
 			return fw_verdict(dir, FW_R_DEFAULT_DROP, bytes, FW_ACT_DROP);
+		fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS, bytes);
 		return fw_verdict(dir, FW_R_DEFAULT_PASS, bytes, FW_ACT_PASS);
 	}
 
 	fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + r, bytes);
 	idx = tbl * FW_MAX_RULES + r;
 	rule = bpf_map_lookup_elem(&FW_MAP_RULES, &idx);
-	if (!rule)
+	if (!rule) {
+		fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS, bytes);
 		return fw_verdict(dir, FW_R_RULE_PASS, bytes, FW_ACT_PASS);
+	}
 	pkt->gen = gen;		/* forwarding (dp/fwd.h) acts on it */
 	pkt->act = *rule;
 	if (rule->flags & FW_RF_LIMIT) {	/* rate limit: dp/limit.h */
@@ -278,17 +322,24 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 			pkt->act.rewrite = 0;
 			act = over;
 			reason = over == FW_ACT_DROP ? FW_R_LIMIT_DROP : FW_R_LIMIT_PASS;
+			if (act == FW_ACT_PASS)
+				fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS ||
+					     (rule->flags & FW_RF_TRACK), bytes);
 			fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, act, reason, bytes);
 			return fw_verdict(dir, reason, bytes, act);
 		}
 	}
+	act = rule->action == FW_ACT_DROP ? FW_ACT_DROP : FW_ACT_PASS;
+	/* egress records what it passes; ingress what "track" rules admit */
+	if (act == FW_ACT_PASS)
+		fw_ct_commit(pkt, &cx, dir == FW_DIR_EGRESS || (rule->flags & FW_RF_TRACK),
+			     bytes);
 	if (rule->action == FW_ACT_REDIRECT) {
 		/* dp/fwd.h counts the reason: the redirect or its fallback */
 		fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, FW_ACT_REDIRECT,
 			     FW_R_REDIRECT, bytes);
 		return FW_ACT_REDIRECT;
 	}
-	act = rule->action == FW_ACT_DROP ? FW_ACT_DROP : FW_ACT_PASS;
 	reason = act == FW_ACT_DROP ? FW_R_RULE_DROP : FW_R_RULE_PASS;
 	/* the verdict is final here: log it as it is */
 	fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, act, reason, bytes);

@@ -20,6 +20,7 @@ enum fw_class_field {
 	FW_C_IFACE,
 	FW_C_SRCSET,	/* set-membership part of the source address */
 	FW_C_DSTSET,
+	FW_C_CT,	/* conntrack state (enum fw_ct_state) */
 	FW_NFIELDS,
 };
 

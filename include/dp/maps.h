@@ -242,4 +242,32 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } FW_MAP_RLIM SEC(".maps");
 
+/*
+ * Conntrack (issue 5): slot 0 holds the flow table, an LRU hash fwctl
+ * creates at the policy's size ("conntrack": {"size": N}); an inner map of
+ * a hash type may have another max_entries than this template.
+ */
+struct fw_ct_inner {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FW_CT_MIN_SIZE);
+	__uint(key_size, sizeof(struct fw_ct_key));
+	__uint(value_size, sizeof(struct fw_ct_entry));
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct fw_ct_inner);	/* must come last */
+} FW_MAP_CT SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN);
+	__type(key, __u32);
+	__type(value, struct fw_ct_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_CTCFG SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */

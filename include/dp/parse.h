@@ -61,6 +61,9 @@ struct fw_pkt {
 	__u16 l4_off;		/* to L4; 0 when there is no L4 header */
 	__u8 gen;		/* set by fw_decide(): the generation used */
 	struct fw_rule act;	/* set by fw_decide(): the matched rule */
+	__u8 ct;		/* enum fw_ct_state, set by dp/ct.h */
+	__u8 has_icmp_id;	/* ICMP(v6) echo request/reply: icmp_id valid */
+	__u16 icmp_id;		/* echo identifier, host order */
 };
 
 struct fw_vlan_hdr {
@@ -126,6 +129,13 @@ static __always_inline int fw_parse_l4(void *l4, void *end, struct fw_pkt *pkt)
 		pkt->icmp_type = icmp[0];
 		pkt->icmp_code = icmp[1];
 		pkt->has_icmp = 1;
+		/* echo request/reply (v4 8/0, v6 128/129): the id, for conntrack */
+		if ((pkt->proto == IPPROTO_ICMP ? icmp[0] == 8 || icmp[0] == 0
+						: icmp[0] == 128 || icmp[0] == 129) &&
+		    l4 + 8 <= end) {
+			pkt->icmp_id = (__u16)(icmp[4] << 8 | icmp[5]);
+			pkt->has_icmp_id = 1;
+		}
 	}
 	return FW_PARSE_OK;
 }

@@ -49,11 +49,11 @@ udp_roundtrip "$SERVER4" 53 2 >/dev/null; udp_roundtrip "$SERVER6" 53 2 >/dev/nu
 udp_roundtrip "$SERVER4" 54 2 >/dev/null; udp_roundtrip "$SERVER6" 54 1 >/dev/null
 ping4 "$CLIENT4" "$SERVER4" 3 >/dev/null; ping4 "$CLIENT4_B" "$SERVER4" 2 >/dev/null
 ping6 "$CLIENT6" "$SERVER6" 3 >/dev/null
-# the last frames sent must be in both captures before they stop (on a loaded machine a
-# tcpdump can be that far behind, and SIGINT makes it drop what it has not read)
+# the last frames sent must be in both captures before they stop: on a loaded machine a
+# capture can lag behind the wire by more than a fixed pause (then a SIGINT loses them)
+echoes6() { tcpdump -r "$1" -n icmp6 2>/dev/null | grep -c "echo request"; }
 for _ in $(seq 50); do
-	[ "$(tcpdump -r "$FW_TMP/client.pcap" -n 2>/dev/null | grep -c 'ICMP6, echo request')" -ge 3 ] &&
-		[ "$(tcpdump -r "$FW_TMP/server.pcap" -n 2>/dev/null | grep -c 'ICMP6, echo request')" -ge 3 ] &&
+	[ "$(echoes6 "$FW_TMP/client.pcap")" -ge 3 ] && [ "$(echoes6 "$FW_TMP/server.pcap")" -ge 3 ] &&
 		break
 	sleep 0.1
 done

@@ -85,6 +85,8 @@ check_eq "completion: daemon --l" "--last-good --log" "$(complete_words daemon -
 check_eq "completion: interfaces for attach" "lo" "$(complete_words attach l | xargs -n1 | grep -x lo)"
 check_eq "completion: set verbs" "add del list" "$(complete_words set "")"
 check_eq "completion: set names from 'fwctl -j status'" "admins blocklist" "$(complete_words set add "")"
+check_eq "completion: ct verbs" "count flush list" "$(complete_words ct "")"
+check_eq "completion: ct list options" "--help --json --pretty" "$(complete_words ct list --)"
 check_eq "completion: help COMMAND" "set show stats status" "$(complete_words help s)"
 check_eq "completion: stats options" "--count --help --interval --json --pretty --prometheus --watch" "$(complete_words stats --)"
 check_eq "completion: log options" "--count --help --json --pcap --timeout" "$(complete_words log --)"

@@ -149,6 +149,15 @@ static void test_refusals(void **state)
 	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[],\"egress\":{\"rules\":[\n"
 		       "{\"action\":\"pass\",\"rewrite\":{\"ttl\":9}}]}}",
 		       "t.json:2:28: egress.rules[0].rewrite: egress rewrite is not supported with hw mode attachments (its static NAT reverse runs in the host's XDP program)");
+	/* conntrack (issue 5): no flow table on a NIC */
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\n\"conntrack\":{}}",
+		       "t.json:2:13: conntrack: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[\n"
+		       "{\"action\":\"pass\",\"ct\":\"established\"}]}",
+		       "t.json:2:23: rules[0].ct: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
+	expect_refusal("{\"version\":1,\"default\":\"drop\",\"rules\":[\n"
+		       "{\"action\":\"pass\",\"protocol\":\"tcp\",\"track\":true}]}",
+		       "t.json:2:43: rules[0].track: conntrack is not supported in hw mode (no flow table on the NIC): remove \"conntrack\", \"ct\" matchers and \"track\" rules, or attach in native/skb mode");
 }
 
 /* A random policy in the hw subset. */

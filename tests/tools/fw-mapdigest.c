@@ -19,6 +19,7 @@ static const char *const config_maps[] = {
 	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta",
 	"fw_logcfg",
 	"fw_limcfg",	/* rate limits (not fw_limst, fw_limsrc: buckets are state) */
+	"fw_ctcfg",	/* conntrack (issue 5) */
 };
 
 static int digest_fd(int fd, const char *name, uint8_t out[32]);

@@ -241,7 +241,7 @@ static void test_parse_errors(void **state)
 		{ P("{\"rate\":\"1/s\",\"over\":\"reject\"}"),
 		  "policy.json:2:47: rules[0].limit.over: \"reject\" is not an action (pass, drop)" },
 		{ "{\"version\":1,\"default\":\"drop\",\"rules\":[\n{\"action\":\"pass\",\"not\":{\"limit\":{\"rate\":\"1/s\"}}}]}",
-		  "policy.json:2:33: rules[0].not: unknown key \"limit\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface)" },
+		  "policy.json:2:33: rules[0].not: unknown key \"limit\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, ct)" },
 		{ "{\"version\":1,\"default\":\"drop\",\"failsafe\":[\n{\"action\":\"pass\",\"limit\":{\"rate\":\"1/s\"}}]}",
 		  "policy.json:2:26: failsafe[0].limit: failsafe rules cannot be rate-limited (they must always pass)" },
 	};

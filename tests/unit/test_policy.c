@@ -347,7 +347,7 @@ static const struct err_case top_cases[] = {
 	  "policy.json:1:43: unknown key \"rule\" (did you mean \"rules\"?)" },
 	{ "{\"version\": 1, \"default\": \"drop\",\n"
 	  " \"zones\": {}}",
-	  "policy.json:2:11: unknown key \"zones\" (allowed: version, description, interfaces, non_ip, default, rules, egress, sets, fragments, malformed, failsafe, redirect_fallback)" },
+	  "policy.json:2:11: unknown key \"zones\" (allowed: version, description, interfaces, non_ip, default, rules, egress, sets, fragments, malformed, failsafe, redirect_fallback, conntrack)" },
 	{ "{\"version\": 1, \"default\": \"allow\"}",
 	  "policy.json:1:27: default: \"allow\" is not an action (pass, drop)" },
 	{ "{\"version\": 1, \"default\": 1}",
@@ -437,7 +437,7 @@ static const struct err_case rule_cases[] = {
 	  "    {\"action\": \"pass\", \"port\": 80}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:32: rules[0]: unknown key \"port\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log, limit)" },
+	  "policy.json:5:32: rules[0]: unknown key \"port\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, ct, not, rewrite, log, limit, track)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
@@ -445,7 +445,7 @@ static const struct err_case rule_cases[] = {
 	  "    {\"action\": \"pass\", \"a.b\\\"c\": 1}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:5: rules[0]: unknown key \"a.b\\\"c\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, not, rewrite, log, limit)" },
+	  "policy.json:5:5: rules[0]: unknown key \"a.b\\\"c\" (allowed: action, id, comment, src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, ct, not, rewrite, log, limit, track)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
@@ -1938,7 +1938,7 @@ static const struct err_case not_cases[] = {
 	  "    {\"action\": \"pass\", \"not\": {\"action\": \"drop\"}}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:42: rules[0].not: unknown key \"action\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface)" },
+	  "policy.json:5:42: rules[0].not: unknown key \"action\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, ct)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
@@ -1946,7 +1946,7 @@ static const struct err_case not_cases[] = {
 	  "    {\"action\": \"pass\", \"not\": {\"not\": {\"src\": \"192.0.2.0/24\"}}}\n"
 	  "  ]\n"
 	  "}\n",
-	  "policy.json:5:39: rules[0].not: unknown key \"not\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface)" },
+	  "policy.json:5:39: rules[0].not: unknown key \"not\" (allowed: src, dst, protocol, src_port, dst_port, tcp_flags, icmp_type, icmp_code, vlan, interface, ct)" },
 	{ "{\n"
 	  "  \"version\": 1,\n"
 	  "  \"default\": \"drop\",\n"
