@@ -520,10 +520,171 @@ static int compile_ifaces(const struct fw_ruleset *rs, struct interner *in,
 	return 0;
 }
 
+/* --- IPv4 addresses: a multibit trie of direct-indexed blocks ------------- */
+
+static int a4_plen_cmp(const void *a, const void *b)
+{
+	const struct fw_lpm_entry *x = *(const struct fw_lpm_entry *const *)a;
+	const struct fw_lpm_entry *y = *(const struct fw_lpm_entry *const *)b;
+
+	return x->plen - y->plen;
+}
+
+/* A child block filled with class c: its pointer entry, or 0 (pool full). */
+static uint16_t a4_child(struct fw_tables *t, uint16_t c)
+{
+	struct fw_a4blk *b;
+
+	if (t->n_a4child >= FW_A4_POOL)
+		return 0;
+	if (t->n_a4child % 64 == 0) {
+		b = realloc(t->a4child, (t->n_a4child + 64) * sizeof(*b));
+		if (!b)
+			return 0;
+		t->a4child = b;
+	}
+	b = &t->a4child[t->n_a4child];
+	for (int i = 0; i < 256; i++)
+		b->e[i] = c;
+	return (uint16_t)(FW_A4_PTR | t->n_a4child++);
+}
+
+/* The block under entry *e, made if *e is a class: NULL if the pool is full. */
+static struct fw_a4blk *a4_down(struct fw_tables *t, uint16_t *e)
+{
+	if (!(*e & FW_A4_PTR)) {
+		uint16_t p = a4_child(t, *e);
+
+		if (!p)
+			return NULL;
+		*e = p;		/* (realloc may have moved e's block: callers re-read) */
+	}
+	return &t->a4child[*e & (FW_A4_PTR - 1)];
+}
+
+/*
+ * The IPv4 prefixes of one field painted into a 16-8-8 multibit trie,
+ * shortest first, so each address ends with the class of its longest
+ * prefix: what the LPM trie gives. 0; 1 if the pool is too small (the
+ * field keeps the LPM trie); -ENOMEM.
+ */
+static int compile_a4(struct fw_tables *t, struct fw_dir_tables *dt, uint8_t field)
+{
+	const struct fw_lpm_entry **es;
+	uint32_t n = 0, pool0 = t->n_a4child;
+	uint16_t *root;
+	int ret = 0;
+
+	es = calloc(dt->n_lpm + 1, sizeof(*es));
+	root = calloc(65536, sizeof(*root));
+	if (!es || !root) {
+		free(es);
+		free(root);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < dt->n_lpm; i++)
+		if (dt->lpm[i].family == 4 && dt->lpm[i].field == field)
+			es[n++] = &dt->lpm[i];
+	qsort(es, n, sizeof(*es), a4_plen_cmp);
+	for (uint32_t i = 0; i < n && !ret; i++) {
+		const struct fw_lpm_entry *e = es[i];
+		uint32_t a = (uint32_t)e->addr[0] << 24 | (uint32_t)e->addr[1] << 16 |
+			     (uint32_t)e->addr[2] << 8 | e->addr[3];
+		uint16_t c = (uint16_t)e->cls;
+		struct fw_a4blk *b;
+		uint32_t i1 = a >> 16, i2 = a >> 8 & 0xff, i3 = a & 0xff;
+
+		if (e->plen <= 16) {
+			for (uint32_t k = 0; k < 1u << (16 - e->plen); k++)
+				root[i1 + k] = c;	/* shortest first: no pointer here yet */
+			continue;
+		}
+		b = a4_down(t, &root[i1]);
+		if (!b) {
+			ret = 1;
+			break;
+		}
+		if (e->plen <= 24) {
+			for (uint32_t k = 0; k < 1u << (24 - e->plen); k++)
+				b->e[i2 + k] = c;
+			continue;
+		}
+		{
+			uint32_t bi = root[i1] & (FW_A4_PTR - 1);
+			uint16_t ent = t->a4child[bi].e[i2];
+			struct fw_a4blk *b3 = a4_down(t, &ent);
+
+			if (!b3) {
+				ret = 1;
+				break;
+			}
+			t->a4child[bi].e[i2] = ent;
+			b3 = &t->a4child[ent & (FW_A4_PTR - 1)];
+			for (uint32_t k = 0; k < 1u << (32 - e->plen); k++)
+				b3->e[i3 + k] = c;
+		}
+	}
+	if (ret) {
+		t->n_a4child = pool0;	/* what this field took goes back */
+		free(root);
+		free(es);
+		return ret;
+	}
+	dt->a4root[field] = (struct fw_a4blk *)root;
+	dt->flags |= field == FW_FIELD_SRC ? FW_TF_SRC4 : FW_TF_DST4;
+	free(es);
+	return 0;
+}
+
+static bool any_not(const uint16_t *a, unsigned int n, uint16_t all)
+{
+	for (unsigned int v = 0; v < n; v++)
+		if (a[v] != all)
+			return true;
+	return false;
+}
+
+/* Fields whose class is the all-rules class for every value: not ANDed. */
+static uint32_t active_fields(const struct fw_dir_tables *dt, uint16_t all)
+{
+	const struct fw_dtab *d = dt->dt;
+	uint32_t act = 0;
+
+#define FW_ANY_NOT(arr, n) any_not(arr, n, all)
+	if (FW_ANY_NOT(d->proto, 256))
+		act |= 1u << FW_C_PROTO;
+	if (FW_ANY_NOT(d->sport, 65536) || d->noport_src != all)
+		act |= 1u << FW_C_SPORT;
+	if (FW_ANY_NOT(d->dport, 65536) || d->noport_dst != all)
+		act |= 1u << FW_C_DPORT;
+	if (FW_ANY_NOT(d->tcpflags, 256) || d->notcp != all)
+		act |= 1u << FW_C_TCPFLAGS;
+	if (FW_ANY_NOT(d->icmptype, 256) || d->noicmp_type != all)
+		act |= 1u << FW_C_ICMPTYPE;
+	if (FW_ANY_NOT(d->icmpcode, 256) || d->noicmp_code != all)
+		act |= 1u << FW_C_ICMPCODE;
+	if (FW_ANY_NOT(d->vlan, 4096) || d->novlan != all)
+		act |= 1u << FW_C_VLAN;
+#undef FW_ANY_NOT
+	for (unsigned int m = 0; m < 256; m++) {
+		if (!(m & ~dt->src_sets) && d->srcset[m] != all)
+			act |= 1u << FW_C_SRCSET;
+		if (!(m & ~dt->dst_sets) && d->dstset[m] != all)
+			act |= 1u << FW_C_DSTSET;
+	}
+	if (dt->flags & FW_TF_SRC || d->src_any != all)
+		act |= 1u << FW_C_SRC;
+	if (dt->flags & FW_TF_DST || d->dst_any != all)
+		act |= 1u << FW_C_DST;
+	if (dt->flags & FW_TF_IFACE || d->iface_other != all)
+		act |= 1u << FW_C_IFACE;
+	return act;
+}
+
 /* --- the whole policy ------------------------------------------------------ */
 
 static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
-		       struct fw_dir_tables *dt)
+		       struct fw_tables *t, struct fw_dir_tables *dt)
 {
 	struct fw_dtab *d;
 	struct bits all = { 0 };
@@ -564,9 +725,12 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		ret = compile_lpm(rs, 4, f, in, dt);
 		if (!ret)
 			ret = compile_lpm(rs, 6, f, in, dt);
-		if (ret)
+		if (!ret)
+			ret = compile_a4(t, dt, f);
+		if (ret < 0)
 			return ret;
 	}
+	dt->active = active_fields(dt, d->src_any);
 	return 0;
 }
 
@@ -595,7 +759,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 					   pol->dir[d].n_rules, FW_MAX_RULES);
 			goto fail;
 		}
-		ret = compile_dir(&pol->dir[d], &in, &t->dir[d]);
+		ret = compile_dir(&pol->dir[d], &in, t, &t->dir[d]);
 		if (ret)
 			goto fail;
 		for (size_t i = 0; i < t->dir[d].n_lpm; i++)
@@ -639,7 +803,10 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].dt);
 		free(t->dir[d].lpm);
 		free(t->dir[d].iface);
+		free(t->dir[d].a4root[0]);
+		free(t->dir[d].a4root[1]);
 	}
+	free(t->a4child);
 	free(t->cls);
 	memset(t, 0, sizeof(*t));
 }
@@ -668,6 +835,27 @@ static uint32_t lpm_class(const struct fw_dir_tables *dt, uint8_t field,
 	return cls;
 }
 
+static uint32_t a4_class(const struct fw_tables *t, const struct fw_dir_tables *dt,
+			 uint8_t field, const uint8_t *a)
+{
+	uint16_t e = dt->a4root[field][a[0]].e[a[1]];
+
+	if (!(e & FW_A4_PTR))
+		return e;
+	e = t->a4child[e & (FW_A4_PTR - 1)].e[a[2]];
+	if (!(e & FW_A4_PTR))
+		return e;
+	return t->a4child[e & (FW_A4_PTR - 1)].e[a[3]] & (FW_A4_PTR - 1);
+}
+
+static uint32_t addr_class(const struct fw_tables *t, const struct fw_dir_tables *dt,
+			   uint8_t field, const struct fw_pkt_desc *p)
+{
+	if (p->family == 4 && dt->flags & (field ? FW_TF_DST4 : FW_TF_SRC4))
+		return a4_class(t, dt, field, field ? p->daddr : p->saddr);
+	return lpm_class(dt, field, p);
+}
+
 static unsigned int set_mask(const struct fw_policy *pol, uint8_t slots,
 			     uint8_t family, const uint8_t *addr)
 {
@@ -690,8 +878,8 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 	c[FW_C_PROTO] = d->proto[p->proto];
 	c[FW_C_SPORT] = p->has_ports ? d->sport[p->sport] : d->noport_src;
 	c[FW_C_DPORT] = p->has_ports ? d->dport[p->dport] : d->noport_dst;
-	c[FW_C_SRC] = dt->flags & FW_TF_SRC ? lpm_class(dt, FW_FIELD_SRC, p) : d->src_any;
-	c[FW_C_DST] = dt->flags & FW_TF_DST ? lpm_class(dt, FW_FIELD_DST, p) : d->dst_any;
+	c[FW_C_SRC] = dt->flags & FW_TF_SRC ? addr_class(t, dt, FW_FIELD_SRC, p) : d->src_any;
+	c[FW_C_DST] = dt->flags & FW_TF_DST ? addr_class(t, dt, FW_FIELD_DST, p) : d->dst_any;
 	c[FW_C_TCPFLAGS] = p->has_tcp ? d->tcpflags[p->tcp_flags] : d->notcp;
 	c[FW_C_ICMPTYPE] = p->has_icmp ? d->icmptype[p->icmp_type] : d->noicmp_type;
 	c[FW_C_ICMPCODE] = p->has_icmp ? d->icmpcode[p->icmp_code] : d->noicmp_code;
@@ -710,7 +898,8 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 		uint64_t m = ~0ULL;
 
 		for (int i = 0; i < FW_NFIELDS; i++)
-			m &= t->cls[c[i]].w[w];
+			if (dt->active >> i & 1)
+				m &= t->cls[c[i]].w[w];
 		if (m)
 			return w * 64 + __builtin_ctzll(m);
 		sum &= sum - 1;

@@ -37,6 +37,10 @@ struct fw_dir_tables {
 	size_t n_lpm;
 	struct fw_iface_entry *iface;
 	size_t n_iface;
+	uint32_t active;		/* bit f: field f narrows (fw_tblcfg.active) */
+	/* IPv4 src/dst classes by multibit trie (FW_TF_SRC4/DST4): the 256
+	 * root blocks; children are in fw_tables.a4child */
+	struct fw_a4blk *a4root[2];
 };
 
 struct fw_tables {
@@ -46,6 +50,8 @@ struct fw_tables {
 	struct fw_dir_tables dir[FW_NDIR];
 	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
 	size_t n_cls;
+	struct fw_a4blk *a4child;	/* child blocks of the IPv4 tries */
+	uint32_t n_a4child;		/* <= FW_A4_POOL */
 };
 
 /*

@@ -91,6 +91,7 @@ enum fw_reason {
 #define FW_MAP_IFACE	fw_iface	/* HASH: fw_iface_key -> __u32 class */
 #define FW_MAP_SETS4	fw_sets4	/* ARRAY_OF_MAPS[NGEN] -> LPM set4 key */
 #define FW_MAP_SETS6	fw_sets6	/* ARRAY_OF_MAPS[NGEN] -> LPM set6 key */
+#define FW_MAP_ADDR4	fw_addr4	/* ARRAY[FW_A4_BLOCKS]: fw_a4blk (issue 8) */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -103,6 +104,8 @@ enum fw_reason {
 #define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
 #define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
 #define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
+#define FW_TF_SRC4	0x40	/* IPv4 src: fw_addr4 (else fw_lpm4); issue 8 */
+#define FW_TF_DST4	0x80	/* IPv4 dst: fw_addr4 (else fw_lpm4) */
 
 /* What happens to later (non-first) fragments: policy "fragments". */
 enum fw_frag_mode {
@@ -122,8 +125,9 @@ struct fw_tblcfg {
 	__u8 src_sets;		/* set slots the src field looks up */
 	__u8 dst_sets;		/* set slots the dst field looks up */
 	__u8 pad;
+	__u32 active;		/* bit f: some rule constrains enum fw_class_field f */
 };
-_Static_assert(sizeof(struct fw_tblcfg) == 16, "ABI");
+_Static_assert(sizeof(struct fw_tblcfg) == 20, "ABI");
 
 struct fw_lpm4_key {
 	__u32 prefixlen;	/* 32 (tag) + prefix length */
@@ -161,6 +165,27 @@ struct fw_dtab {
 };
 _Static_assert(sizeof(struct fw_dtab) ==
 	       2 * (256 * 6 + 65536 * 2 + 4096) + 24, "ABI");
+
+/*
+ * IPv4 address classes without a trie (issue 8): per table and field a
+ * multibit trie of strides 16, 8, 8 in 256-entry blocks. An entry is a class
+ * id, or FW_A4_PTR | n: child block n of the generation's pool. The root of
+ * (tbl, field) is the 256 blocks from FW_A4_ROOT(tbl, field), indexed by the
+ * first address byte then the second; children by the third, then the fourth.
+ * At most three array reads, which the verifier inlines.
+ */
+#define FW_A4_PTR		0x8000
+#define FW_A4_ROOT(tbl, field)	((((tbl) << 1) | (field)) * 256)
+#define FW_A4_ROOTS		(FW_NTBL * 2 * 256)
+#define FW_A4_POOL		6144	/* child blocks per generation */
+#define FW_A4_CHILD(gen, n)	(FW_A4_ROOTS + (gen) * FW_A4_POOL + (n))
+#define FW_A4_BLOCKS		(FW_A4_ROOTS + FW_NGEN * FW_A4_POOL)
+
+struct fw_a4blk {
+	__u16 e[256];
+};
+_Static_assert(sizeof(struct fw_a4blk) == 512, "ABI");
+_Static_assert(FW_MAX_CLASSES <= FW_A4_PTR, "class ids fit beside the pointer bit");
 
 struct fw_iface_key {
 	__u32 tbl;

@@ -120,22 +120,64 @@ __noinline __u32 fw_set_mask(struct fw_pkt *pkt, __u32 gen, __u32 field,
 }
 
 /*
- * First rule of table tbl (of generation gen) matching pkt: its index, or -1
- * if none. 'cfgw' is the table's flags | src_sets << 8 | dst_sets << 16.
- * A global function: the verifier checks it once, not once per parse path.
+ * Class of an IPv4 address in the direct-indexed multibit trie of
+ * (tbl, field): at most three array reads (the verifier inlines them).
+ */
+static __always_inline __u32 fw_a4_class(const __u8 *a, __u32 gen, __u32 tbl,
+					 __u32 field)
+{
+	__u32 k = FW_A4_ROOT(tbl, field) + a[0];
+	struct fw_a4blk *b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	__u32 e;
+
+	if (!b)
+		return 0;
+	e = b->e[a[1]];
+	if (!(e & FW_A4_PTR))
+		return e;
+	k = FW_A4_CHILD(gen, e & (FW_A4_PTR - 1));
+	b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	if (!b)
+		return 0;
+	e = b->e[a[2]];
+	if (!(e & FW_A4_PTR))
+		return e;
+	k = FW_A4_CHILD(gen, e & (FW_A4_PTR - 1));
+	b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	if (!b)
+		return 0;
+	return b->e[a[3]] & (FW_A4_PTR - 1);
+}
+
+static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
+					   __u32 tbl, __u32 field, __u32 flags)
+{
+	if (pkt->family == 4 && (flags & (field ? FW_TF_DST4 : FW_TF_SRC4)))
+		return fw_a4_class(field ? pkt->daddr : pkt->saddr, gen, tbl, field);
+	return fw_lpm_class(pkt, tbl, field);
+}
+
+/*
+ * First rule of table tbl (of generation gen, configuration cfg) matching
+ * pkt: its index, or -1 if none. Only the fields some rule constrains
+ * (cfg->active) are looked up and ANDed. A global function: the verifier
+ * checks it once, not once per parse path.
  */
 __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
-			      __u32 cfgw)
+			      struct fw_tblcfg *cfg)
 {
 	struct fw_bits *b[FW_NFIELDS];
 	__u32 cls[FW_NFIELDS];
 	struct fw_dtab *dt;
+	__u32 act, flags;
 	__u64 sum;
 	int i;
 
-	if (!pkt)
+	if (!pkt || !cfg)
 		return -1;
 	gen &= 1;
+	act = cfg->active;
+	flags = cfg->flags;
 	dt = bpf_map_lookup_elem(&FW_MAP_DTAB, &tbl);
 	if (!dt)
 		return -1;
@@ -157,20 +199,24 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 		cls[FW_C_ICMPCODE] = dt->noicmp_code;
 	}
 	cls[FW_C_VLAN] = pkt->nvlan ? dt->vlan[pkt->vlan & 0xfff] : dt->novlan;
-	cls[FW_C_SRC] = cfgw & FW_TF_SRC ? fw_lpm_class(pkt, tbl, FW_FIELD_SRC)
-					 : dt->src_any;
-	cls[FW_C_DST] = cfgw & FW_TF_DST ? fw_lpm_class(pkt, tbl, FW_FIELD_DST)
-					 : dt->dst_any;
+	cls[FW_C_SRC] = flags & FW_TF_SRC ? fw_addr_class(pkt, gen, tbl, FW_FIELD_SRC, flags)
+					  : dt->src_any;
+	cls[FW_C_DST] = flags & FW_TF_DST ? fw_addr_class(pkt, gen, tbl, FW_FIELD_DST, flags)
+					  : dt->dst_any;
 	cls[FW_C_IFACE] = dt->iface_other;
-	if (cfgw & FW_TF_IFACE) {
+	if (flags & FW_TF_IFACE) {
 		struct fw_iface_key k = { .tbl = tbl, .ifindex = pkt->ifindex };
 		__u32 *c = bpf_map_lookup_elem(&FW_MAP_IFACE, &k);
 
 		if (c)
 			cls[FW_C_IFACE] = *c;
 	}
-	cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfgw >> 8) & 0xff];
-	cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfgw >> 16) & 0xff];
+	cls[FW_C_SRCSET] = dt->srcset[0];
+	if (cfg->src_sets)
+		cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfg->src_sets) & 0xff];
+	cls[FW_C_DSTSET] = dt->dstset[0];
+	if (cfg->dst_sets)
+		cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfg->dst_sets) & 0xff];
 
 	sum = ~0ULL;
 #pragma unroll
@@ -194,9 +240,13 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 		if (w >= FW_WORDS)
 			break;
 		m = ~0ULL;
+		/* not hoisted: known bits in 12 spilled copies would multiply
+		 * the verifier's states by 2^12 */
+		asm volatile("" : "+r"(act));
 #pragma unroll
 		for (f = 0; f < FW_NFIELDS; f++)
-			m &= b[f]->w[w];
+			if (act & (1u << f))
+				m &= b[f]->w[w];
 		if (m)
 			return w * 64 + fw_ctz64(m);
 		sum &= sum - 1;
@@ -245,8 +295,7 @@ static __always_inline __u8 fw_decide(struct fw_pkt *pkt, int parsed,
 		return fw_verdict(dir, FW_R_FRAGMENT_PASS, bytes, FW_ACT_PASS);
 	}
 
-	r = fw_first_match(pkt, gen, tbl, cfg->flags | (__u32)cfg->src_sets << 8 |
-			   (__u32)cfg->dst_sets << 16);
+	r = fw_first_match(pkt, gen, tbl, cfg);
 	if (r < 0 || r >= FW_MAX_RULES) {
 		fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + FW_MAX_RULES, bytes);
 		if (cfg->default_action == FW_ACT_DROP)

@@ -127,4 +127,13 @@ struct {
 	__array(values, struct fw_set6_inner);	/* must come last */
 } FW_MAP_SETS6 SEC(".maps");
 
+/* IPv4 address classes, direct-indexed (classifier speed, issue 8) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_A4_BLOCKS);
+	__type(key, __u32);
+	__type(value, struct fw_a4blk);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_ADDR4 SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */
