@@ -157,6 +157,56 @@ static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
 	return fw_lpm_class(pkt, tbl, field);
 }
 
+/* Bitmaps ANDed per 64-rule word: FW_SLOTS covers the usual 5-tuple rules. */
+#define FW_SLOTS	6
+
+/*
+ * The first rule in the AND of all fields' classes cls[]: for tables with
+ * more than FW_SLOTS active fields. A global function, verified once.
+ */
+struct fw_clsids {
+	__u32 c[16];		/* by enum fw_class_field */
+};
+
+__noinline int fw_and_all(struct fw_clsids *ids, __u32 gen)
+{
+	struct fw_bits *b[FW_NFIELDS];
+	__u64 sum = ~0ULL;
+	int i;
+
+	if (!ids)
+		return -1;
+	gen &= 1;
+#pragma unroll
+	for (i = 0; i < FW_NFIELDS; i++) {
+		__u32 k = gen * FW_MAX_CLASSES + (ids->c[i] & (FW_MAX_CLASSES - 1));
+
+		b[i] = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
+		if (!b[i])
+			return -1;
+		sum &= b[i]->summary;
+	}
+	for (i = 0; i < FW_WORDS; i++) {
+		__u32 w;
+		__u64 m;
+		int f;
+
+		if (!sum)
+			break;
+		w = fw_ctz64(sum) & 63;
+		if (w >= FW_WORDS)
+			break;
+		m = ~0ULL;
+#pragma unroll
+		for (f = 0; f < FW_NFIELDS; f++)
+			m &= b[f]->w[w];
+		if (m)
+			return w * 64 + fw_ctz64(m);
+		sum &= sum - 1;
+	}
+	return -1;
+}
+
 /*
  * First rule of table tbl (of generation gen, configuration cfg) matching
  * pkt: its index, or -1 if none. Only the fields some rule constrains
@@ -166,10 +216,11 @@ static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
 __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 			      struct fw_tblcfg *cfg)
 {
-	struct fw_bits *b[FW_NFIELDS];
-	__u32 cls[FW_NFIELDS];
+	struct fw_bits *b[FW_SLOTS];
+	struct fw_clsids ids = {};
+	__u32 *cls = ids.c;
 	struct fw_dtab *dt;
-	__u32 act, flags;
+	__u32 act, flags, rem, n;
 	__u64 sum;
 	int i;
 
@@ -218,35 +269,42 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	if (cfg->dst_sets)
 		cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfg->dst_sets) & 0xff];
 
+	if (act & ~((1u << FW_NFIELDS) - 1))
+		return -1;
+	/* the bitmaps of the (at most FW_SLOTS) active fields, in slots */
+	rem = act;
 	sum = ~0ULL;
 #pragma unroll
-	for (i = 0; i < FW_NFIELDS; i++) {
-		__u32 k = gen * FW_MAX_CLASSES + (cls[i] & (FW_MAX_CLASSES - 1));
+	for (i = 0; i < FW_SLOTS; i++) {
+		__u32 f = rem ? fw_ctz64(rem) : FW_C_PROTO;	/* all-rules class */
+		__u32 k;
 
+		rem &= rem - 1;
+		k = gen * FW_MAX_CLASSES + (cls[f & 15] & (FW_MAX_CLASSES - 1));
 		b[i] = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
 		if (!b[i])
 			return -1;
 		sum &= b[i]->summary;
 	}
+	if (rem)
+		return fw_and_all(&ids, gen);
+	n = act ? __builtin_popcount(act) : 1;
 
 	for (i = 0; i < FW_WORDS; i++) {
 		__u32 w;
 		__u64 m;
-		int f;
+		int j;
 
 		if (!sum)
 			break;
 		w = fw_ctz64(sum) & 63;
 		if (w >= FW_WORDS)
 			break;
-		m = ~0ULL;
-		/* not hoisted: known bits in 12 spilled copies would multiply
-		 * the verifier's states by 2^12 */
-		asm volatile("" : "+r"(act));
+		m = b[0]->w[w];
 #pragma unroll
-		for (f = 0; f < FW_NFIELDS; f++)
-			if (act & (1u << f))
-				m &= b[f]->w[w];
+		for (j = 1; j < FW_SLOTS; j++)
+			if (j < n)
+				m &= b[j]->w[w];
 		if (m)
 			return w * 64 + fw_ctz64(m);
 		sum &= sum - 1;
