@@ -208,6 +208,72 @@ __noinline int fw_and_all(struct fw_clsids *ids, __u32 gen)
 }
 
 /*
+ * The first rule set in all six bitmaps, visiting the words whose bit is set
+ * in sum. Inlined once per number of active fields, with the repeated
+ * bitmaps folded away by the compiler, so each word costs n loads.
+ */
+static __always_inline int fw_scan(struct fw_bits *b0, struct fw_bits *b1,
+				   struct fw_bits *b2, struct fw_bits *b3,
+				   struct fw_bits *b4, struct fw_bits *b5, __u64 sum)
+{
+	int i;
+
+	if (__builtin_popcountll(sum) < 8)
+		goto sparse;
+	/* dense candidates: word by word, no search for the next one */
+	for (i = 0; i < FW_WORDS; i++) {
+		__u32 w = i;
+		__u64 m;
+
+		if (!(sum >> i & 1)) {
+			if (!(sum >> i))
+				break;
+			continue;
+		}
+		m = b0->w[w];
+		if (b1 != b0)
+			m &= b1->w[w];
+		if (b2 != b1)
+			m &= b2->w[w];
+		if (b3 != b2)
+			m &= b3->w[w];
+		if (b4 != b3)
+			m &= b4->w[w];
+		if (b5 != b4)
+			m &= b5->w[w];
+		if (m)
+			return w * 64 + fw_ctz64(m);
+	}
+	return -1;
+sparse:
+	for (i = 0; i < FW_WORDS; i++) {
+		__u32 w;
+		__u64 m;
+
+		if (!sum)
+			break;
+		w = fw_ctz64(sum) & 63;
+		if (w >= FW_WORDS)
+			break;
+		m = b0->w[w];
+		if (b1 != b0)
+			m &= b1->w[w];
+		if (b2 != b1)
+			m &= b2->w[w];
+		if (b3 != b2)
+			m &= b3->w[w];
+		if (b4 != b3)
+			m &= b4->w[w];
+		if (b5 != b4)
+			m &= b5->w[w];
+		if (m)
+			return w * 64 + fw_ctz64(m);
+		sum &= sum - 1;
+	}
+	return -1;
+}
+
+/*
  * First rule of table tbl (of generation gen, configuration cfg) matching
  * pkt: its index, or -1 if none. Only the fields some rule constrains
  * (cfg->active) are looked up and ANDed. A global function: the verifier
@@ -289,27 +355,17 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	if (rem)
 		return fw_and_all(&ids, gen);
 	n = act ? __builtin_popcount(act) : 1;
-
-	for (i = 0; i < FW_WORDS; i++) {
-		__u32 w;
-		__u64 m;
-		int j;
-
-		if (!sum)
-			break;
-		w = fw_ctz64(sum) & 63;
-		if (w >= FW_WORDS)
-			break;
-		m = b[0]->w[w];
-#pragma unroll
-		for (j = 1; j < FW_SLOTS; j++)
-			if (j < n)
-				m &= b[j]->w[w];
-		if (m)
-			return w * 64 + fw_ctz64(m);
-		sum &= sum - 1;
-	}
-	return -1;
+	if (n <= 1)
+		return fw_scan(b[0], b[0], b[0], b[0], b[0], b[0], sum);
+	if (n == 2)
+		return fw_scan(b[0], b[1], b[1], b[1], b[1], b[1], sum);
+	if (n == 3)
+		return fw_scan(b[0], b[1], b[2], b[2], b[2], b[2], sum);
+	if (n == 4)
+		return fw_scan(b[0], b[1], b[2], b[3], b[3], b[3], sum);
+	if (n == 5)
+		return fw_scan(b[0], b[1], b[2], b[3], b[4], b[4], sum);
+	return fw_scan(b[0], b[1], b[2], b[3], b[4], b[5], sum);
 }
 
 static __always_inline __u8 fw_verdict(__u32 dir, __u32 reason, __u64 bytes,
