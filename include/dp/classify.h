@@ -352,6 +352,9 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 			return -1;
 		sum &= b[i]->summary;
 	}
+#ifdef FW_TEST_AND_ALL		/* tests: every table through the general path */
+	rem = 1;
+#endif
 	if (rem)
 		return fw_and_all(&ids, gen);
 	n = act ? __builtin_popcount(act) : 1;
