@@ -452,8 +452,13 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		goto fail;
 
 	what = "write the classes";
-	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->cls,
-			 sizeof(*t->cls), (uint32_t)t->n_cls);
+	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->hdr,
+			 sizeof(*t->hdr), (uint32_t)t->n_cls);
+	if (ret)
+		goto fail;
+	what = "write the class bitmaps";
+	ret = array_fill(st->fd[M_CHUNK], gen * FW_MAX_CHUNKS, t->chunk,
+			 sizeof(*t->chunk), t->n_chunk);
 	if (ret)
 		goto fail;
 

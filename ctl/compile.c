@@ -21,9 +21,7 @@
 #include <string.h>
 #include "compile.h"
 
-struct bits {
-	uint64_t w[FW_WORDS];
-};
+#define bits fw_bitmap
 
 static void bits_set(struct bits *b, uint32_t r)
 {
@@ -45,20 +43,22 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
 
 /* --- class interning: identical bitmaps get one id ----------------------- */
 
-#define HT_SIZE (FW_MAX_CLASSES * 4)	/* power of two, load <= 1/4 */
+#define HT_SIZE (1u << 18)	/* power of two, load <= 1/4 */
+_Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
 
 struct interner {
-	struct fw_bits *cls;
+	uint64_t *cls;			/* n rows of nw words */
 	size_t n, cap;
+	uint32_t nw;			/* words that can be non-zero */
 	uint32_t *ht;			/* class id + 1, 0 = empty slot */
 	bool overflow, nomem;
 };
 
-static uint64_t bits_hash(const struct bits *b)
+static uint64_t bits_hash(const struct bits *b, uint32_t nw)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 
-	for (int i = 0; i < FW_WORDS; i++) {
+	for (uint32_t i = 0; i < nw; i++) {
 		h ^= b->w[i];
 		h *= 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
@@ -68,15 +68,14 @@ static uint64_t bits_hash(const struct bits *b)
 
 static uint16_t intern(struct interner *in, const struct bits *b)
 {
-	size_t slot = bits_hash(b) & (HT_SIZE - 1);
-	struct fw_bits *c;
+	size_t slot = bits_hash(b, in->nw) & (HT_SIZE - 1), row = in->nw * sizeof(uint64_t);
 
 	for (;; slot = (slot + 1) & (HT_SIZE - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
 			break;
-		if (!memcmp(in->cls[id - 1].w, b->w, sizeof(b->w)))
+		if (!memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
@@ -85,7 +84,7 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 	}
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 256;
-		struct fw_bits *p = realloc(in->cls, cap * sizeof(*p));
+		uint64_t *p = realloc(in->cls, cap * row);
 
 		if (!p) {
 			in->nomem = true;
@@ -94,12 +93,7 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 		in->cls = p;
 		in->cap = cap;
 	}
-	c = &in->cls[in->n];
-	memcpy(c->w, b->w, sizeof(b->w));
-	c->summary = 0;
-	for (int i = 0; i < FW_WORDS; i++)
-		if (c->w[i])
-			c->summary |= 1ULL << i;
+	memcpy(&in->cls[in->n * in->nw], b->w, row);
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
 }
@@ -404,7 +398,7 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 			if (items[i].rule != UINT32_MAX)
 				bits_set(items[i].neg ? &neg : &pos, items[i].rule);
 
-		for (int w = 0; w < FW_WORDS; w++)
+		for (int w = 0; w < FW_RULE_WORDS; w++)
 			out.w[w] = (all.w[w] | pos.w[w]) & ~neg.w[w];
 
 		if (dt->n_lpm % 64 == 0) {
@@ -546,20 +540,20 @@ static uint16_t a4_child(struct fw_tables *t, uint16_t c)
 	b = &t->a4child[t->n_a4child];
 	for (int i = 0; i < 256; i++)
 		b->e[i] = c;
-	return (uint16_t)(FW_A4_PTR | t->n_a4child++);
+	return (uint16_t)(FW_A4_PTR + t->n_a4child++);
 }
 
 /* The block under entry *e, made if *e is a class: NULL if the pool is full. */
 static struct fw_a4blk *a4_down(struct fw_tables *t, uint16_t *e)
 {
-	if (!(*e & FW_A4_PTR)) {
+	if (*e < FW_A4_PTR) {
 		uint16_t p = a4_child(t, *e);
 
 		if (!p)
 			return NULL;
 		*e = p;		/* (realloc may have moved e's block: callers re-read) */
 	}
-	return &t->a4child[*e & (FW_A4_PTR - 1)];
+	return &t->a4child[*e - FW_A4_PTR];
 }
 
 /*
@@ -610,7 +604,7 @@ static int compile_a4(struct fw_tables *t, struct fw_dir_tables *dt, uint8_t fie
 			continue;
 		}
 		{
-			uint32_t bi = root[i1] & (FW_A4_PTR - 1);
+			uint32_t bi = root[i1] - FW_A4_PTR;
 			uint16_t ent = t->a4child[bi].e[i2];
 			struct fw_a4blk *b3 = a4_down(t, &ent);
 
@@ -619,7 +613,7 @@ static int compile_a4(struct fw_tables *t, struct fw_dir_tables *dt, uint8_t fie
 				break;
 			}
 			t->a4child[bi].e[i2] = ent;
-			b3 = &t->a4child[ent & (FW_A4_PTR - 1)];
+			b3 = &t->a4child[ent - FW_A4_PTR];
 			for (uint32_t k = 0; k < 1u << (32 - e->plen); k++)
 				b3->e[i3 + k] = c;
 		}
@@ -734,6 +728,89 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 	return 0;
 }
 
+/* --- chunks: each class's bitmap cut in FW_CHUNK_RULES; chunk 0 in the class
+ * entry, the others stored once ------------------------------------------ */
+
+static uint64_t chunk_hash(const uint64_t *w)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+
+	for (int i = 0; i < FW_WORDS; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+#define CHUNK_HT (FW_MAX_CHUNKS * 2)
+
+/* t->hdr and t->chunk from t->cls: 0, -E2BIG (too many chunks), -ENOMEM. */
+static int make_chunks(struct fw_tables *t)
+{
+	uint32_t *ht = calloc(CHUNK_HT, sizeof(*ht));	/* chunk id + 1 */
+	size_t cap = 1024;
+
+	t->hdr = calloc(t->n_cls ? t->n_cls : 1, sizeof(*t->hdr));
+	t->chunk = calloc(cap, sizeof(*t->chunk));
+	if (!ht || !t->hdr || !t->chunk) {
+		free(ht);
+		return -ENOMEM;
+	}
+	t->n_chunk = 1;			/* chunk 0: all zero */
+	for (size_t i = 0; i < t->n_cls; i++) {
+		for (int c = 0; c < FW_NCHUNKS; c++) {
+			uint64_t w[FW_WORDS] = { 0 }, sum = 0;
+			size_t slot;
+
+			for (uint32_t k = 0; k < FW_WORDS && c * FW_WORDS + k < t->nw; k++)
+				w[k] = t->cls[i * t->nw + c * FW_WORDS + k];
+			for (int k = 0; k < FW_WORDS; k++)
+				if (w[k])
+					sum |= 1ULL << k;
+			t->hdr[i].summary[c] = sum;
+			t->hdr[i].chunk[c] = 0;
+			if (c == 0) {		/* in the class entry */
+				memcpy(t->hdr[i].w, w, sizeof(t->hdr[i].w));
+				continue;
+			}
+			if (!sum)
+				continue;
+			for (slot = chunk_hash(w) & (CHUNK_HT - 1);; slot = (slot + 1) & (CHUNK_HT - 1)) {
+				uint32_t id = ht[slot];
+
+				if (!id)
+					break;
+				if (!memcmp(t->chunk[id - 1].w, w, sizeof(t->chunk[0].w))) {
+					t->hdr[i].chunk[c] = id - 1;
+					break;
+				}
+			}
+			if (ht[slot])
+				continue;
+			if (t->n_chunk >= FW_MAX_CHUNKS) {
+				free(ht);
+				return -E2BIG;
+			}
+			if (t->n_chunk == cap) {
+				struct fw_chunk *p = realloc(t->chunk, 2 * cap * sizeof(*p));
+
+				if (!p) {
+					free(ht);
+					return -ENOMEM;
+				}
+				t->chunk = p;
+				cap *= 2;
+			}
+			memcpy(t->chunk[t->n_chunk].w, w, sizeof(t->chunk[0].w));
+			t->hdr[i].chunk[c] = t->n_chunk;
+			ht[slot] = ++t->n_chunk;
+		}
+	}
+	free(ht);
+	return 0;
+}
+
 int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	       struct fw_err *err)
 {
@@ -743,6 +820,12 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	int ret = -ENOMEM;
 
 	memset(t, 0, sizeof(*t));
+	in.nw = 1;
+	for (int d = 0; d < FW_NDIR; d++)
+		if ((pol->dir[d].n_rules + 63) / 64 > in.nw)
+			in.nw = (uint32_t)((pol->dir[d].n_rules + 63) / 64);
+	if (in.nw > FW_RULE_WORDS)
+		in.nw = FW_RULE_WORDS;	/* (refused below) */
 	in.ht = calloc(HT_SIZE, sizeof(*in.ht));
 	if (!in.ht)
 		goto fail;
@@ -787,6 +870,17 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	}
 	t->cls = in.cls;
 	t->n_cls = in.n;
+	t->nw = in.nw;
+	in.cls = NULL;
+	ret = make_chunks(t);
+	if (ret == -E2BIG) {
+		ret = -EINVAL;
+		fw_policy_error_at(pol, "rules", err,
+				   "the policy needs more than %d distinct classifier bitmap chunks; split it or merge rules",
+				   FW_MAX_CHUNKS);
+	}
+	if (ret)
+		goto fail;
 	free(in.ht);
 	return 0;
 fail:
@@ -808,6 +902,8 @@ void fw_tables_free(struct fw_tables *t)
 	}
 	free(t->a4child);
 	free(t->cls);
+	free(t->hdr);
+	free(t->chunk);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -840,12 +936,12 @@ static uint32_t a4_class(const struct fw_tables *t, const struct fw_dir_tables *
 {
 	uint16_t e = dt->a4root[field][a[0]].e[a[1]];
 
-	if (!(e & FW_A4_PTR))
+	if (e < FW_A4_PTR)
 		return e;
-	e = t->a4child[e & (FW_A4_PTR - 1)].e[a[2]];
-	if (!(e & FW_A4_PTR))
+	e = t->a4child[e - FW_A4_PTR].e[a[2]];
+	if (e < FW_A4_PTR)
 		return e;
-	return t->a4child[e & (FW_A4_PTR - 1)].e[a[3]] & (FW_A4_PTR - 1);
+	return t->a4child[e - FW_A4_PTR].e[a[3]];
 }
 
 static uint32_t addr_class(const struct fw_tables *t, const struct fw_dir_tables *dt,
@@ -873,7 +969,6 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 	const struct fw_dir_tables *dt = &t->dir[dir];
 	const struct fw_dtab *d = dt->dt;
 	uint32_t c[FW_NFIELDS];
-	uint64_t sum = ~0ULL;
 
 	c[FW_C_PROTO] = d->proto[p->proto];
 	c[FW_C_SPORT] = p->has_ports ? d->sport[p->sport] : d->noport_src;
@@ -891,18 +986,24 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 	c[FW_C_SRCSET] = d->srcset[set_mask(pol, dt->src_sets, p->family, p->saddr)];
 	c[FW_C_DSTSET] = d->dstset[set_mask(pol, dt->dst_sets, p->family, p->daddr)];
 
-	for (int i = 0; i < FW_NFIELDS; i++)
-		sum &= t->cls[c[i]].summary;
-	while (sum) {
-		int w = __builtin_ctzll(sum);
-		uint64_t m = ~0ULL;
+	for (uint32_t ch = 0; ch < (dt->n_rules + FW_CHUNK_RULES - 1) / FW_CHUNK_RULES; ch++) {
+		uint64_t sum = ~0ULL;
 
 		for (int i = 0; i < FW_NFIELDS; i++)
 			if (dt->active >> i & 1)
-				m &= t->cls[c[i]].w[w];
-		if (m)
-			return w * 64 + __builtin_ctzll(m);
-		sum &= sum - 1;
+				sum &= t->hdr[c[i]].summary[ch];
+		while (sum) {
+			int w = __builtin_ctzll(sum);
+			uint64_t m = ~0ULL;
+
+			for (int i = 0; i < FW_NFIELDS; i++)
+				if (dt->active >> i & 1)
+					m &= ch ? t->chunk[t->hdr[c[i]].chunk[ch]].w[w]
+						: t->hdr[c[i]].w[w];
+			if (m)
+				return (int)(ch * FW_CHUNK_RULES) + w * 64 + __builtin_ctzll(m);
+			sum &= sum - 1;
+		}
 	}
 	return -1;
 }

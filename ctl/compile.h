@@ -13,6 +13,12 @@
 #include "model.h"
 #include "dp/fields.h"
 
+/* A class's whole rule bitmap (the maps hold it in chunks, fw_bits). */
+#define FW_RULE_WORDS	(FW_MAX_RULES / 64)
+struct fw_bitmap {
+	uint64_t w[FW_RULE_WORDS];
+};
+
 struct fw_lpm_entry {
 	uint8_t family;		/* 4 or 6 */
 	uint8_t field;		/* enum fw_field */
@@ -48,8 +54,13 @@ struct fw_tables {
 	uint8_t frag_mode;
 	uint8_t malformed_action;
 	struct fw_dir_tables dir[FW_NDIR];
-	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
+	uint64_t *cls;			/* class id i: words [i * nw, (i + 1) * nw) of
+					 * its bitmap (the rest zero); class 0 empty */
+	uint32_t nw;
+	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls) */
 	size_t n_cls;
+	struct fw_chunk *chunk;		/* distinct chunks (fw_chunk); [0] zero */
+	uint32_t n_chunk;
 	struct fw_a4blk *a4child;	/* child blocks of the IPv4 tries */
 	uint32_t n_a4child;		/* <= FW_A4_POOL */
 };

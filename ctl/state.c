@@ -33,6 +33,7 @@ const char *const fw_map_names[FW_NMAPS] = {
 	[M_SETS4] = FW_XSTR(FW_MAP_SETS4),
 	[M_SETS6] = FW_XSTR(FW_MAP_SETS6),
 	[M_ADDR4] = FW_XSTR(FW_MAP_ADDR4),
+	[M_CHUNK] = FW_XSTR(FW_MAP_CHUNK),
 	[M_META] = FW_PIN_META,
 	[M_CONFIRM] = FW_PIN_CONFIRM,
 };

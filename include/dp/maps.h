@@ -127,6 +127,15 @@ struct {
 	__array(values, struct fw_set6_inner);	/* must come last */
 } FW_MAP_SETS6 SEC(".maps");
 
+/* Class bitmap chunks, deduplicated (classifier speed, issue 8) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_CHUNKS);
+	__type(key, __u32);
+	__type(value, struct fw_chunk);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_CHUNK SEC(".maps");
+
 /* IPv4 address classes, direct-indexed (classifier speed, issue 8) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -16,7 +16,7 @@
 
 static const char *const config_maps[] = {
 	"fw_gen", "fw_tblcfg", "fw_lpm4", "fw_lpm6", "fw_dtab", "fw_cls",
-	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta", "fw_addr4",
+	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta", "fw_addr4", "fw_chunk",
 };
 
 static int digest_fd(int fd, const char *name, uint8_t out[32]);

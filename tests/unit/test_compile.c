@@ -137,30 +137,56 @@ static void test_deterministic(void **state)
 	compile_ok(&pol, &a);
 	compile_ok(&pol, &b);
 	assert_int_equal(a.n_cls, b.n_cls);
-	assert_memory_equal(a.cls, b.cls, a.n_cls * sizeof(*a.cls));
+	assert_int_equal(a.nw, b.nw);
+	assert_memory_equal(a.cls, b.cls, a.n_cls * a.nw * sizeof(*a.cls));
 	for (int d = 0; d < FW_NDIR; d++) {
 		assert_memory_equal(a.dir[d].dt, b.dir[d].dt, sizeof(*a.dir[d].dt));
 		assert_int_equal(a.dir[d].n_lpm, b.dir[d].n_lpm);
 		assert_memory_equal(a.dir[d].lpm, b.dir[d].lpm,
 				    a.dir[d].n_lpm * sizeof(*a.dir[d].lpm));
 	}
+	assert_int_equal(a.n_chunk, b.n_chunk);
+	assert_memory_equal(a.hdr, b.hdr, a.n_cls * sizeof(*a.hdr));
+	assert_memory_equal(a.chunk, b.chunk, a.n_chunk * sizeof(*a.chunk));
 	/* class 0 is the empty bitmap; identical bitmaps are shared */
-	assert_int_equal(a.cls[0].summary, 0);
+	for (int c = 0; c < FW_NCHUNKS; c++)
+		assert_int_equal(a.hdr[0].summary[c], 0);
 	for (size_t i = 1; i < a.n_cls; i++)
 		for (size_t j = i + 1; j < a.n_cls; j++)
-			assert_memory_not_equal(a.cls[i].w, a.cls[j].w, sizeof(a.cls[i].w));
+			assert_memory_not_equal(&a.cls[i * a.nw], &a.cls[j * a.nw],
+						a.nw * sizeof(*a.cls));
+	/* chunk 0 is zero, the others distinct; headers say where words are */
+	for (int w = 0; w < FW_WORDS; w++)
+		assert_int_equal(a.chunk[0].w[w], 0);
+	for (uint32_t i = 1; i < a.n_chunk; i++)
+		for (uint32_t j = i + 1; j < a.n_chunk; j++)
+			assert_memory_not_equal(a.chunk[i].w, a.chunk[j].w, sizeof(a.chunk[i].w));
+	for (size_t i = 0; i < a.n_cls; i++)
+		for (int c = 0; c < FW_NCHUNKS; c++)
+			for (int w = 0; w < FW_WORDS; w++) {
+				uint32_t k = (uint32_t)(c * FW_WORDS + w);
+				uint64_t x = k < a.nw ? a.cls[i * a.nw + k] : 0;
+
+				assert_int_equal(c ? a.chunk[a.hdr[i].chunk[c]].w[w]
+						   : a.hdr[i].w[w], x);
+				assert_int_equal(a.hdr[i].summary[c] >> w & 1, x != 0);
+			}
 	fw_tables_free(&a);
 	fw_tables_free(&b);
 	fw_policy_free(&pol);
 }
 
-/* 4096 rules: the last one is the only match of its packet. */
+/* FW_MAX_RULES rules: the last one is the only match of its packet. */
 static void test_max_rules(void **state)
 {
 	struct sbuf b = { 0 };
 	struct fw_policy pol = { 0 };
 	struct fw_tables t;
 	struct fw_pkt_desc p;
+	char last[32];
+
+	snprintf(last, sizeof(last), "198.18.%d.%d", (FW_MAX_RULES - 1) / 256,
+		 (FW_MAX_RULES - 1) % 256);
 
 	sb_printf(&b, "{\"version\":1,\"default\":\"pass\",\"rules\":[");
 	for (int i = 0; i < FW_MAX_RULES; i++)
@@ -169,11 +195,11 @@ static void test_max_rules(void **state)
 	sb_printf(&b, "]}");
 	parse_ok(b.s, &pol);
 	compile_ok(&pol, &t);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES - 1);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES - 1);
 	expect(&pol, &t, 0, &p, FW_MAX_RULES - 1);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES + 9);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES + 9);
 	expect(&pol, &t, 0, &p, FW_MAX_RULES - 1);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES + 10);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES + 10);
 	expect(&pol, &t, 0, &p, -1);
 	p = pkt4("198.18.0.0", "192.0.2.1", 17, 1, 5);
 	expect(&pol, &t, 0, &p, 0);
@@ -248,7 +274,7 @@ static void test_too_many_rules_error(void **state)
 	pol.dir[0].rules = calloc(FW_MAX_RULES + 1, sizeof(*pol.dir[0].rules));
 	assert_int_equal(fw_compile(&pol, &t, &err), -EINVAL);
 	fw_err_format(&err, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "4097 rules exceed the maximum of 4096"));
+	assert_non_null(strstr(buf, "16385 rules exceed the maximum of 16384"));
 	fw_policy_free(&pol);
 }
 
