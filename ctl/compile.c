@@ -130,16 +130,54 @@ static bool sf_in(const struct fw_match *m, enum small_field f, unsigned int v)
 	return false;
 }
 
+/* The two matchers constrain field f in the same way. */
+static bool sf_same(const struct fw_match *a, const struct fw_match *b,
+		    enum small_field f)
+{
+	if (sf_has(a, f) != sf_has(b, f))
+		return false;
+	if (!sf_has(a, f))
+		return true;
+	switch (f) {
+	case SF_PROTO: return !memcmp(a->proto, b->proto, sizeof(a->proto));
+	case SF_TCPFLAGS:
+		return a->n_tcp_flags == b->n_tcp_flags &&
+		       !memcmp(a->tcp_flags, b->tcp_flags,
+			       a->n_tcp_flags * sizeof(*a->tcp_flags));
+	case SF_ICMPTYPE: return !memcmp(a->icmp_type, b->icmp_type, sizeof(a->icmp_type));
+	case SF_ICMPCODE: return !memcmp(a->icmp_code, b->icmp_code, sizeof(a->icmp_code));
+	case SF_VLAN: return !memcmp(a->vlan, b->vlan, sizeof(a->vlan));
+	}
+	return false;
+}
+
+static bool sf_accepts(const struct fw_rule_ir *ru, enum small_field f,
+		       unsigned int v)
+{
+	bool hp = sf_has(&ru->pos, f), hn = sf_has(&ru->neg, f);
+
+	return (!hp || sf_in(&ru->pos, f, v)) && (!hn || !sf_in(&ru->neg, f, v));
+}
+
+#define SF_GROUPS 64	/* distinct matchers handled by grouping */
+
 /*
  * table[v] for v < n: rules accepting value v; *missing: rules accepting a
  * packet without the field (those with no matcher on it, either way).
+ * Rules with the same matchers on the field form a group, and values
+ * accepted by the same groups share one class, computed once: the cost is
+ * values x groups + classes x rules, not values x rules.
  */
-static void compile_small(const struct fw_ruleset *rs, enum small_field f,
-			  unsigned int n, struct interner *in, uint16_t *table,
-			  uint16_t *missing)
+static int compile_small(const struct fw_ruleset *rs, enum small_field f,
+			 unsigned int n, struct interner *in, uint16_t *table,
+			 uint16_t *missing)
 {
-	struct bits base = { 0 }, cur;
-	bool used = false;
+	struct bits base = { 0 }, cur, *gbits = NULL;
+	size_t rep[SF_GROUPS], ng = 0;
+	uint64_t *keys = NULL;
+	uint16_t *kcls = NULL;
+	size_t nk = 0;
+	bool used = false, many = false;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		const struct fw_rule_ir *ru = &rs->rules[r];
@@ -156,22 +194,73 @@ static void compile_small(const struct fw_ruleset *rs, enum small_field f,
 
 		for (unsigned int v = 0; v < n; v++)
 			table[v] = c;
-		return;
+		return 0;
+	}
+	gbits = calloc(SF_GROUPS, sizeof(*gbits));
+	keys = calloc(n, sizeof(*keys));
+	kcls = calloc(n, sizeof(*kcls));
+	if (!gbits || !keys || !kcls) {
+		free(gbits);
+		free(keys);
+		free(kcls);
+		return -ENOMEM;
+	}
+	for (size_t r = 0; r < rs->n_rules && !many; r++) {
+		const struct fw_rule_ir *ru = &rs->rules[r];
+		size_t g;
+
+		if (!sf_has(&ru->pos, f) && !sf_has(&ru->neg, f))
+			continue;
+		for (g = 0; g < ng; g++)
+			if (sf_same(&rs->rules[rep[g]].pos, &ru->pos, f) &&
+			    sf_same(&rs->rules[rep[g]].neg, &ru->neg, f))
+				break;
+		if (g == ng) {
+			if (ng == SF_GROUPS) {
+				many = true;
+				break;
+			}
+			rep[ng++] = r;
+		}
+		bits_set(&gbits[g], (uint32_t)r);
 	}
 	for (unsigned int v = 0; v < n; v++) {
-		cur = base;
-		for (size_t r = 0; r < rs->n_rules; r++) {
-			const struct fw_rule_ir *ru = &rs->rules[r];
-			bool hp = sf_has(&ru->pos, f), hn = sf_has(&ru->neg, f);
+		uint64_t key = 0;
+		size_t k;
 
-			if (!hp && !hn)
-				continue;
-			if ((!hp || sf_in(&ru->pos, f, v)) &&
-			    (!hn || !sf_in(&ru->neg, f, v)))
-				bits_set(&cur, (uint32_t)r);
+		if (many) {		/* value by value, rule by rule */
+			cur = base;
+			for (size_t r = 0; r < rs->n_rules; r++) {
+				const struct fw_rule_ir *ru = &rs->rules[r];
+
+				if ((sf_has(&ru->pos, f) || sf_has(&ru->neg, f)) &&
+				    sf_accepts(ru, f, v))
+					bits_set(&cur, (uint32_t)r);
+			}
+			table[v] = intern(in, &cur);
+			continue;
 		}
-		table[v] = intern(in, &cur);
+		for (size_t g = 0; g < ng; g++)
+			if (sf_accepts(&rs->rules[rep[g]], f, v))
+				key |= 1ULL << g;
+		for (k = 0; k < nk; k++)
+			if (keys[k] == key)
+				break;
+		if (k == nk) {
+			cur = base;
+			for (size_t g = 0; g < ng; g++)
+				if (key >> g & 1)
+					for (uint32_t w = 0; w < in->nw; w++)
+						cur.w[w] |= gbits[g].w[w];
+			keys[nk] = key;
+			kcls[nk++] = intern(in, &cur);
+		}
+		table[v] = kcls[k];
 	}
+	free(gbits);
+	free(keys);
+	free(kcls);
+	return 0;
 }
 
 /* --- ports: a sweep over range boundaries ---------------------------------- */
@@ -695,12 +784,17 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		bits_set(&all, (uint32_t)r);
 	}
 
-	compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
-	compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
-	compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
-	compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
-	compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
-	ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
+	ret = compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
+	if (!ret)
+		ret = compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
+	if (!ret)
+		ret = compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
+	if (!ret)
+		ret = compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
+	if (!ret)
+		ret = compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
+	if (!ret)
+		ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
 	if (!ret)
 		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
 	if (ret)
