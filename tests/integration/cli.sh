@@ -135,7 +135,7 @@ done
 check_eq "-j show: rule r0 with counters" "r0 0" "$(fw_jq show '.rules[0] | "\(.id) \(.packets)"')"
 check_eq "-j show: egress rule e0" "e0" "$(fw_jq show '.egress.rules[0].id')"
 check_eq "-j stats: every reason, both directions" \
-	"default_drop default_pass fragment_drop fragment_pass malformed malformed_pass no_policy non_ip_drop non_ip_pass rule_drop rule_pass" \
+	"ct_established default_drop default_pass fib_pass fragment_drop fragment_pass limit_drop limit_pass malformed malformed_pass no_policy non_ip_drop non_ip_pass redirect redirect_fallback rule_drop rule_pass" \
 	"$(fw_jq stats '[.ingress, .egress | keys] | unique | flatten | unique | join(" ")')"
 check_eq "FWCTL_PIN_DIR selects the pin dir" "$FW_PIN true" \
 	"$(FWCTL_PIN_DIR="$FW_PIN" in_ns fw "$FW_BIN" -j status | jq -r '"\(.pin_dir) \(.loaded)"')"
