@@ -208,6 +208,76 @@ static void test_max_rules(void **state)
 	free(b.s);
 }
 
+/*
+ * IPv4 addresses: the multibit trie when its blocks fit (prefixes of every
+ * length, nested), the LPM trie when they do not (a /32 in each of 7000
+ * different /24s needs 7000 third-level blocks, more than FW_A4_POOL), and
+ * fields no rule constrains are not active.
+ */
+static void test_addr4_tables(void **state)
+{
+	struct sbuf b = { 0 };
+	struct fw_policy pol = { 0 };
+	struct fw_tables t;
+	struct fw_pkt_desc p;
+	char a[32];
+
+	parse_ok("{\"version\":1,\"default\":\"pass\",\"rules\":["
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.10/32\"},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.0/25\",\"protocol\":\"udp\",\"dst_port\":1},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.0/24\",\"protocol\":\"udp\",\"dst_port\":2},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.0.0/20\",\"protocol\":\"udp\",\"dst_port\":3},"
+		 "{\"action\":\"drop\",\"src\":\"198.16.0.0/14\",\"protocol\":\"udp\",\"dst_port\":4},"
+		 "{\"action\":\"drop\",\"src\":\"128.0.0.0/1\",\"protocol\":\"udp\",\"dst_port\":5}]}", &pol);
+	compile_ok(&pol, &t);
+	assert_true(t.dir[0].flags & FW_TF_SRC4);
+	assert_false(t.dir[0].flags & (FW_TF_DST | FW_TF_DST4));
+	assert_int_equal(t.dir[0].active, 1u << FW_C_SRC | 1u << FW_C_DPORT | 1u << FW_C_PROTO);
+	assert_int_equal(t.n_a4child, 2);	/* 198.18.7 and its /25, /32 */
+	p = pkt4("198.18.7.10", "192.0.2.1", 17, 9, 9);
+	expect(&pol, &t, 0, &p, 0);
+	p = pkt4("198.18.7.11", "192.0.2.1", 17, 9, 1);
+	expect(&pol, &t, 0, &p, 1);
+	p = pkt4("198.18.7.128", "192.0.2.1", 17, 9, 1);
+	expect(&pol, &t, 0, &p, -1);
+	p = pkt4("198.18.7.255", "192.0.2.1", 17, 9, 2);
+	expect(&pol, &t, 0, &p, 2);
+	p = pkt4("198.18.15.255", "192.0.2.1", 17, 9, 3);
+	expect(&pol, &t, 0, &p, 3);
+	p = pkt4("198.18.16.0", "192.0.2.1", 17, 9, 3);
+	expect(&pol, &t, 0, &p, -1);
+	p = pkt4("198.19.255.255", "192.0.2.1", 17, 9, 4);
+	expect(&pol, &t, 0, &p, 4);
+	p = pkt4("255.0.0.1", "192.0.2.1", 17, 9, 5);
+	expect(&pol, &t, 0, &p, 5);
+	p = pkt4("127.255.255.255", "192.0.2.1", 17, 9, 5);
+	expect(&pol, &t, 0, &p, -1);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+
+	sb_printf(&b, "{\"version\":1,\"default\":\"pass\",\"rules\":[");
+	for (int i = 0; i < 7000; i++)
+		sb_printf(&b, "%s{\"action\":\"drop\",\"dst\":\"10.%d.%d.7/32\"}",
+			  i ? "," : "", i / 256, i % 256);
+	sb_printf(&b, "]}");
+	parse_ok(b.s, &pol);
+	compile_ok(&pol, &t);
+	assert_true(t.dir[0].flags & FW_TF_DST);
+	assert_false(t.dir[0].flags & FW_TF_DST4);	/* the LPM trie */
+	assert_true(t.n_a4child <= FW_A4_POOL);
+	for (int i = 0; i < 7000; i += 333) {
+		snprintf(a, sizeof(a), "10.%d.%d.7", i / 256, i % 256);
+		p = pkt4("192.0.2.1", a, 6, 1, 2);
+		expect(&pol, &t, 0, &p, i);
+		snprintf(a, sizeof(a), "10.%d.%d.8", i / 256, i % 256);
+		p = pkt4("192.0.2.1", a, 6, 1, 2);
+		expect(&pol, &t, 0, &p, -1);
+	}
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+	free(b.s);
+}
+
 static void random_rounds(uint64_t seed, int policies, int rules, int packets)
 {
 	struct rng r = { seed };
@@ -284,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_edges),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_max_rules),
+		cmocka_unit_test(test_addr4_tables),
 		cmocka_unit_test(test_random_small),
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_too_many_rules_error),
