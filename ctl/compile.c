@@ -853,22 +853,21 @@ static int make_chunks(struct fw_tables *t)
 	}
 	t->n_chunk = 1;			/* chunk 0: all zero */
 	for (size_t i = 0; i < t->n_cls; i++) {
-		for (int c = 0; c < FW_NCHUNKS; c++) {
-			uint64_t w[FW_WORDS] = { 0 }, sum = 0;
+		/* (hdr is zeroed: chunks past the policy's words stay empty) */
+		for (uint32_t c = 0; c < FW_NCHUNKS && c * FW_WORDS < t->nw; c++) {
+			uint64_t buf[FW_WORDS], *w = c ? buf : (uint64_t *)t->hdr[i].w, sum = 0;
+			uint32_t nk = t->nw - c * FW_WORDS;
 			size_t slot;
 
-			for (uint32_t k = 0; k < FW_WORDS && c * FW_WORDS + k < t->nw; k++)
-				w[k] = t->cls[i * t->nw + c * FW_WORDS + k];
-			for (int k = 0; k < FW_WORDS; k++)
+			if (nk > FW_WORDS)
+				nk = FW_WORDS;
+			memcpy(w, &t->cls[i * t->nw + c * FW_WORDS], nk * sizeof(*w));
+			memset(w + nk, 0, (FW_WORDS - nk) * sizeof(*w));
+			for (uint32_t k = 0; k < nk; k++)
 				if (w[k])
 					sum |= 1ULL << k;
 			t->hdr[i].summary[c] = sum;
-			t->hdr[i].chunk[c] = 0;
-			if (c == 0) {		/* in the class entry */
-				memcpy(t->hdr[i].w, w, sizeof(t->hdr[i].w));
-				continue;
-			}
-			if (!sum)
+			if (c == 0 || !sum)	/* chunk 0: in the class entry */
 				continue;
 			for (slot = chunk_hash(w) & (CHUNK_HT - 1);; slot = (slot + 1) & (CHUNK_HT - 1)) {
 				uint32_t id = ht[slot];
