@@ -172,7 +172,7 @@ cat >"$TMP/set1m.json" <<EOF
 EOF
 CP10K_ERR=$(in_rx $CPCTL validate "$TMP/cp10000.json" 2>&1 >/dev/null)
 CP10K_RC=$?
-[ "$CP10K_RC" -ne 0 ] || log "warning: fwctl accepted 10000 rules: measure them"
+[ "$CP10K_RC" -eq 0 ] || log "fwctl refuses 10000 rules: ${CP10K_ERR#*json:*:*: }"
 for r in $(seq 0 $((CP_ROUNDS - 1))); do
 	in_rx $CPCTL flush >/dev/null 2>&1
 	echo "apply.r8192.first.ms $r $(timed_ms $CPCTL apply "$TMP/cp8192.json")" >>"$RAW" ||
@@ -183,6 +183,10 @@ for r in $(seq 0 $((CP_ROUNDS - 1))); do
 	done
 	echo "apply.r8192.ms $r $(timed_ms $CPCTL apply "$TMP/cp8192.json")" >>"$RAW" ||
 		fail "apply 8192: $(cat "$ERRF")"
+	if [ "$CP10K_RC" -eq 0 ]; then
+		echo "apply.r10000.ms $r $(timed_ms $CPCTL apply "$TMP/cp10000.json")" >>"$RAW" ||
+			fail "apply 10000: $(cat "$ERRF")"
+	fi
 	echo "validate.r4096.ms $r $(timed_ms $CPCTL validate "$TMP/cp4096.json")" >>"$RAW"
 	if [ "$r" -eq 0 ]; then
 		# kernel memory: both generations hold the policy (applied twice), 1 vs 4096 rules
@@ -391,7 +395,11 @@ DUR=$(($(date +%s) - START))
 	printf '%-44s %s\n' "apply 4096 rules" "$(cell apply.r4096.ms "%.1f")"
 	printf '%-44s %s\n' "apply 8192 rules (4096 in + 4096 out)" "$(cell apply.r8192.ms "%.1f")"
 	printf '%-44s %s\n' "apply 8192 rules, first (maps created)" "$(cell apply.r8192.first.ms "%.1f")"
-	printf '%-44s %s\n' "apply 10000 rules" "refused: ${CP10K_ERR#*json:*:*: }"
+	if [ "$CP10K_RC" -eq 0 ]; then
+		printf '%-44s %s\n' "apply 10000 rules" "$(cell apply.r10000.ms "%.1f")"
+	else
+		printf '%-44s %s\n' "apply 10000 rules" "refused: ${CP10K_ERR#*json:*:*: }"
+	fi
 	printf '%-44s %s\n' "validate 4096 rules (parse + compile)" "$(cell validate.r4096.ms "%.1f")"
 	printf '%-44s %s\n' "apply a policy with a 10^6-prefix set" "$(cell set.1m.load.ms "%.0f")"
 	printf '%-44s %s\n' "set add --file, 10^6 more prefixes" "$(cell set.1m.add.ms "%.0f")"
@@ -401,13 +409,17 @@ DUR=$(($(date +%s) - START))
 	echo
 	echo "## Targets"
 	awk -v e="$(get e2e.fwctl.r4096.ratio)" -v t="$(get testrun.fwctl.r4096.ns)" \
-		-v q="$(get testrun.fwctl.r4096.vs_r1)" -v s="$(get set.1m.load.ms)" -v rc="$CP10K_RC" '
+		-v q="$(get testrun.fwctl.r4096.vs_r1)" -v s="$(get set.1m.load.ms)" -v rc="$CP10K_RC" \
+		-v a="$(get apply.r10000.ms)" '
 		function ok(c) { return c ? "met" : "MISSED" }
 		BEGIN {
 			printf "%-40s %-12s %s\n", "e2e r4096 ratio >= 0.60", e, ok(e >= 0.60)
 			printf "%-40s %-12s %s\n", "testrun r4096 <= 35 ns", t, ok(t <= 35)
 			printf "%-40s %-12s %s\n", "testrun r4096 <= 1.2 x r1", q, ok(q <= 1.2)
-			printf "%-40s %-12s %s\n", "apply 10000 rules < 100 ms", "refused", rc ? "MISSED (limit 4096 per direction)" : "see apply.r10000.ms"
+			if (rc)
+				printf "%-40s %-12s %s\n", "apply 10000 rules < 100 ms", "refused", "MISSED (rule limit)"
+			else
+				printf "%-40s %-12s %s\n", "apply 10000 rules < 100 ms", a, ok(a < 100)
 			printf "%-40s %-12s %s\n", "10^6-element set loads < 2000 ms", s, ok(s < 2000)
 		}'
 	echo

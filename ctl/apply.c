@@ -103,6 +103,8 @@ static int lpm_write(const struct fw_state *st, uint32_t tbl,
 		const struct fw_lpm_entry *e = &dt->lpm[i];
 		int ret;
 
+		if (e->family == 4 && dt->a4root[e->field])
+			continue;	/* looked up in fw_addr4 instead */
 		if (e->family == 4) {
 			struct fw_lpm4_key k = {
 				.prefixlen = 32u + e->plen,
@@ -457,8 +459,13 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		goto fail;
 
 	what = "write the classes";
-	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->cls,
-			 sizeof(*t->cls), (uint32_t)t->n_cls);
+	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->hdr,
+			 sizeof(*t->hdr), (uint32_t)t->n_cls);
+	if (ret)
+		goto fail;
+	what = "write the class bitmaps";
+	ret = array_fill(st->fd[M_CHUNK], gen * FW_MAX_CHUNKS, t->chunk,
+			 sizeof(*t->chunk), t->n_chunk);
 	if (ret)
 		goto fail;
 
@@ -494,7 +501,19 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		ret = lpm_write(st, tbl, dt);
 		if (ret)
 			goto fail;
+		what = "write the IPv4 address tables";
+		for (uint32_t f = 0; f < 2 && !ret; f++)
+			if (dt->a4root[f])
+				ret = array_fill(st->fd[M_ADDR4], FW_A4_ROOT(tbl, f), dt->a4root[f],
+						 sizeof(*dt->a4root[f]), 256);
+		if (ret)
+			goto fail;
 	}
+	what = "write the IPv4 address tables";
+	ret = array_fill(st->fd[M_ADDR4], FW_A4_CHILD(gen, 0), t->a4child,
+			 sizeof(*t->a4child), t->n_a4child);
+	if (ret)
+		goto fail;
 
 	ret = fw_apply_fwd(st, t, gen, &what);	/* forwarding (fwd.c) */
 	if (ret)
@@ -524,6 +543,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			.flags = t->dir[d].flags,
 			.src_sets = t->dir[d].src_sets,
 			.dst_sets = t->dir[d].dst_sets,
+			.active = t->dir[d].active,
 		};
 		uint32_t tbl = FW_TBL(gen, d);
 

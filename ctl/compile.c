@@ -23,9 +23,7 @@
 #include "compile.h"
 #include "limit.h"
 
-struct bits {
-	uint64_t w[FW_WORDS];
-};
+#define bits fw_bitmap
 
 static void bits_set(struct bits *b, uint32_t r)
 {
@@ -47,20 +45,22 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
 
 /* --- class interning: identical bitmaps get one id ----------------------- */
 
-#define HT_SIZE (FW_MAX_CLASSES * 4)	/* power of two, load <= 1/4 */
+#define HT_SIZE (1u << 18)	/* power of two, load <= 1/4 */
+_Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
 
 struct interner {
-	struct fw_bits *cls;
+	uint64_t *cls;			/* n rows of nw words */
 	size_t n, cap;
+	uint32_t nw;			/* words that can be non-zero */
 	uint32_t *ht;			/* class id + 1, 0 = empty slot */
 	bool overflow, nomem;
 };
 
-static uint64_t bits_hash(const struct bits *b)
+static uint64_t bits_hash(const struct bits *b, uint32_t nw)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 
-	for (int i = 0; i < FW_WORDS; i++) {
+	for (uint32_t i = 0; i < nw; i++) {
 		h ^= b->w[i];
 		h *= 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
@@ -70,15 +70,14 @@ static uint64_t bits_hash(const struct bits *b)
 
 static uint16_t intern(struct interner *in, const struct bits *b)
 {
-	size_t slot = bits_hash(b) & (HT_SIZE - 1);
-	struct fw_bits *c;
+	size_t slot = bits_hash(b, in->nw) & (HT_SIZE - 1), row = in->nw * sizeof(uint64_t);
 
 	for (;; slot = (slot + 1) & (HT_SIZE - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
 			break;
-		if (!memcmp(in->cls[id - 1].w, b->w, sizeof(b->w)))
+		if (!memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
@@ -87,7 +86,7 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 	}
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 256;
-		struct fw_bits *p = realloc(in->cls, cap * sizeof(*p));
+		uint64_t *p = realloc(in->cls, cap * row);
 
 		if (!p) {
 			in->nomem = true;
@@ -96,12 +95,7 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 		in->cls = p;
 		in->cap = cap;
 	}
-	c = &in->cls[in->n];
-	memcpy(c->w, b->w, sizeof(b->w));
-	c->summary = 0;
-	for (int i = 0; i < FW_WORDS; i++)
-		if (c->w[i])
-			c->summary |= 1ULL << i;
+	memcpy(&in->cls[in->n * in->nw], b->w, row);
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
 }
@@ -140,16 +134,55 @@ static bool sf_in(const struct fw_match *m, enum small_field f, unsigned int v)
 	return false;
 }
 
+/* The two matchers constrain field f in the same way. */
+static bool sf_same(const struct fw_match *a, const struct fw_match *b,
+		    enum small_field f)
+{
+	if (sf_has(a, f) != sf_has(b, f))
+		return false;
+	if (!sf_has(a, f))
+		return true;
+	switch (f) {
+	case SF_PROTO: return !memcmp(a->proto, b->proto, sizeof(a->proto));
+	case SF_TCPFLAGS:
+		return a->n_tcp_flags == b->n_tcp_flags &&
+		       !memcmp(a->tcp_flags, b->tcp_flags,
+			       a->n_tcp_flags * sizeof(*a->tcp_flags));
+	case SF_ICMPTYPE: return !memcmp(a->icmp_type, b->icmp_type, sizeof(a->icmp_type));
+	case SF_ICMPCODE: return !memcmp(a->icmp_code, b->icmp_code, sizeof(a->icmp_code));
+	case SF_VLAN: return !memcmp(a->vlan, b->vlan, sizeof(a->vlan));
+	case SF_CT: return !memcmp(a->ct, b->ct, sizeof(a->ct));
+	}
+	return false;
+}
+
+static bool sf_accepts(const struct fw_rule_ir *ru, enum small_field f,
+		       unsigned int v)
+{
+	bool hp = sf_has(&ru->pos, f), hn = sf_has(&ru->neg, f);
+
+	return (!hp || sf_in(&ru->pos, f, v)) && (!hn || !sf_in(&ru->neg, f, v));
+}
+
+#define SF_GROUPS 64	/* distinct matchers handled by grouping */
+
 /*
  * table[v] for v < n: rules accepting value v; *missing: rules accepting a
  * packet without the field (those with no matcher on it, either way).
+ * Rules with the same matchers on the field form a group, and values
+ * accepted by the same groups share one class, computed once: the cost is
+ * values x groups + classes x rules, not values x rules.
  */
-static void compile_small(const struct fw_ruleset *rs, enum small_field f,
-			  unsigned int n, struct interner *in, uint16_t *table,
-			  uint16_t *missing)
+static int compile_small(const struct fw_ruleset *rs, enum small_field f,
+			 unsigned int n, struct interner *in, uint16_t *table,
+			 uint16_t *missing)
 {
-	struct bits base = { 0 }, cur;
-	bool used = false;
+	struct bits base = { 0 }, cur, *gbits = NULL;
+	size_t rep[SF_GROUPS], ng = 0;
+	uint64_t *keys = NULL;
+	uint16_t *kcls = NULL;
+	size_t nk = 0;
+	bool used = false, many = false;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		const struct fw_rule_ir *ru = &rs->rules[r];
@@ -166,22 +199,73 @@ static void compile_small(const struct fw_ruleset *rs, enum small_field f,
 
 		for (unsigned int v = 0; v < n; v++)
 			table[v] = c;
-		return;
+		return 0;
+	}
+	gbits = calloc(SF_GROUPS, sizeof(*gbits));
+	keys = calloc(n, sizeof(*keys));
+	kcls = calloc(n, sizeof(*kcls));
+	if (!gbits || !keys || !kcls) {
+		free(gbits);
+		free(keys);
+		free(kcls);
+		return -ENOMEM;
+	}
+	for (size_t r = 0; r < rs->n_rules && !many; r++) {
+		const struct fw_rule_ir *ru = &rs->rules[r];
+		size_t g;
+
+		if (!sf_has(&ru->pos, f) && !sf_has(&ru->neg, f))
+			continue;
+		for (g = 0; g < ng; g++)
+			if (sf_same(&rs->rules[rep[g]].pos, &ru->pos, f) &&
+			    sf_same(&rs->rules[rep[g]].neg, &ru->neg, f))
+				break;
+		if (g == ng) {
+			if (ng == SF_GROUPS) {
+				many = true;
+				break;
+			}
+			rep[ng++] = r;
+		}
+		bits_set(&gbits[g], (uint32_t)r);
 	}
 	for (unsigned int v = 0; v < n; v++) {
-		cur = base;
-		for (size_t r = 0; r < rs->n_rules; r++) {
-			const struct fw_rule_ir *ru = &rs->rules[r];
-			bool hp = sf_has(&ru->pos, f), hn = sf_has(&ru->neg, f);
+		uint64_t key = 0;
+		size_t k;
 
-			if (!hp && !hn)
-				continue;
-			if ((!hp || sf_in(&ru->pos, f, v)) &&
-			    (!hn || !sf_in(&ru->neg, f, v)))
-				bits_set(&cur, (uint32_t)r);
+		if (many) {		/* value by value, rule by rule */
+			cur = base;
+			for (size_t r = 0; r < rs->n_rules; r++) {
+				const struct fw_rule_ir *ru = &rs->rules[r];
+
+				if ((sf_has(&ru->pos, f) || sf_has(&ru->neg, f)) &&
+				    sf_accepts(ru, f, v))
+					bits_set(&cur, (uint32_t)r);
+			}
+			table[v] = intern(in, &cur);
+			continue;
 		}
-		table[v] = intern(in, &cur);
+		for (size_t g = 0; g < ng; g++)
+			if (sf_accepts(&rs->rules[rep[g]], f, v))
+				key |= 1ULL << g;
+		for (k = 0; k < nk; k++)
+			if (keys[k] == key)
+				break;
+		if (k == nk) {
+			cur = base;
+			for (size_t g = 0; g < ng; g++)
+				if (key >> g & 1)
+					for (uint32_t w = 0; w < in->nw; w++)
+						cur.w[w] |= gbits[g].w[w];
+			keys[nk] = key;
+			kcls[nk++] = intern(in, &cur);
+		}
+		table[v] = kcls[k];
 	}
+	free(gbits);
+	free(keys);
+	free(kcls);
+	return 0;
 }
 
 /* --- ports: a sweep over range boundaries ---------------------------------- */
@@ -408,7 +492,7 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 			if (items[i].rule != UINT32_MAX)
 				bits_set(items[i].neg ? &neg : &pos, items[i].rule);
 
-		for (int w = 0; w < FW_WORDS; w++)
+		for (int w = 0; w < FW_RULE_WORDS; w++)
 			out.w[w] = (all.w[w] | pos.w[w]) & ~neg.w[w];
 
 		if (dt->n_lpm % 64 == 0) {
@@ -524,10 +608,173 @@ static int compile_ifaces(const struct fw_ruleset *rs, struct interner *in,
 	return 0;
 }
 
+/* --- IPv4 addresses: a multibit trie of direct-indexed blocks ------------- */
+
+static int a4_plen_cmp(const void *a, const void *b)
+{
+	const struct fw_lpm_entry *x = *(const struct fw_lpm_entry *const *)a;
+	const struct fw_lpm_entry *y = *(const struct fw_lpm_entry *const *)b;
+
+	return x->plen - y->plen;
+}
+
+/* A child block filled with class c: its pointer entry, or 0 (pool full). */
+static uint16_t a4_child(struct fw_tables *t, uint16_t c)
+{
+	struct fw_a4blk *b;
+
+	if (t->n_a4child >= FW_A4_POOL)
+		return 0;
+	if (t->n_a4child % 64 == 0) {
+		b = realloc(t->a4child, (t->n_a4child + 64) * sizeof(*b));
+		if (!b)
+			return 0;
+		t->a4child = b;
+	}
+	b = &t->a4child[t->n_a4child];
+	for (int i = 0; i < 256; i++)
+		b->e[i] = c;
+	return (uint16_t)(FW_A4_PTR + t->n_a4child++);
+}
+
+/* The block under entry *e, made if *e is a class: NULL if the pool is full. */
+static struct fw_a4blk *a4_down(struct fw_tables *t, uint16_t *e)
+{
+	if (*e < FW_A4_PTR) {
+		uint16_t p = a4_child(t, *e);
+
+		if (!p)
+			return NULL;
+		*e = p;		/* (realloc may have moved e's block: callers re-read) */
+	}
+	return &t->a4child[*e - FW_A4_PTR];
+}
+
+/*
+ * The IPv4 prefixes of one field painted into a 16-8-8 multibit trie,
+ * shortest first, so each address ends with the class of its longest
+ * prefix: what the LPM trie gives. 0; 1 if the pool is too small (the
+ * field keeps the LPM trie); -ENOMEM.
+ */
+static int compile_a4(struct fw_tables *t, struct fw_dir_tables *dt, uint8_t field)
+{
+	const struct fw_lpm_entry **es;
+	uint32_t n = 0, pool0 = t->n_a4child;
+	uint16_t *root;
+	int ret = 0;
+
+	es = calloc(dt->n_lpm + 1, sizeof(*es));
+	root = calloc(65536, sizeof(*root));
+	if (!es || !root) {
+		free(es);
+		free(root);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < dt->n_lpm; i++)
+		if (dt->lpm[i].family == 4 && dt->lpm[i].field == field)
+			es[n++] = &dt->lpm[i];
+	qsort(es, n, sizeof(*es), a4_plen_cmp);
+	for (uint32_t i = 0; i < n && !ret; i++) {
+		const struct fw_lpm_entry *e = es[i];
+		uint32_t a = (uint32_t)e->addr[0] << 24 | (uint32_t)e->addr[1] << 16 |
+			     (uint32_t)e->addr[2] << 8 | e->addr[3];
+		uint16_t c = (uint16_t)e->cls;
+		struct fw_a4blk *b;
+		uint32_t i1 = a >> 16, i2 = a >> 8 & 0xff, i3 = a & 0xff;
+
+		if (e->plen <= 16) {
+			for (uint32_t k = 0; k < 1u << (16 - e->plen); k++)
+				root[i1 + k] = c;	/* shortest first: no pointer here yet */
+			continue;
+		}
+		b = a4_down(t, &root[i1]);
+		if (!b) {
+			ret = 1;
+			break;
+		}
+		if (e->plen <= 24) {
+			for (uint32_t k = 0; k < 1u << (24 - e->plen); k++)
+				b->e[i2 + k] = c;
+			continue;
+		}
+		{
+			uint32_t bi = root[i1] - FW_A4_PTR;
+			uint16_t ent = t->a4child[bi].e[i2];
+			struct fw_a4blk *b3 = a4_down(t, &ent);
+
+			if (!b3) {
+				ret = 1;
+				break;
+			}
+			t->a4child[bi].e[i2] = ent;
+			b3 = &t->a4child[ent - FW_A4_PTR];
+			for (uint32_t k = 0; k < 1u << (32 - e->plen); k++)
+				b3->e[i3 + k] = c;
+		}
+	}
+	if (ret) {
+		t->n_a4child = pool0;	/* what this field took goes back */
+		free(root);
+		free(es);
+		return ret;
+	}
+	dt->a4root[field] = (struct fw_a4blk *)root;
+	dt->flags |= field == FW_FIELD_SRC ? FW_TF_SRC4 : FW_TF_DST4;
+	free(es);
+	return 0;
+}
+
+static bool any_not(const uint16_t *a, unsigned int n, uint16_t all)
+{
+	for (unsigned int v = 0; v < n; v++)
+		if (a[v] != all)
+			return true;
+	return false;
+}
+
+/* Fields whose class is the all-rules class for every value: not ANDed. */
+static uint32_t active_fields(const struct fw_dir_tables *dt, uint16_t all)
+{
+	const struct fw_dtab *d = dt->dt;
+	uint32_t act = 0;
+
+#define FW_ANY_NOT(arr, n) any_not(arr, n, all)
+	if (FW_ANY_NOT(d->proto, 256))
+		act |= 1u << FW_C_PROTO;
+	if (FW_ANY_NOT(d->sport, 65536) || d->noport_src != all)
+		act |= 1u << FW_C_SPORT;
+	if (FW_ANY_NOT(d->dport, 65536) || d->noport_dst != all)
+		act |= 1u << FW_C_DPORT;
+	if (FW_ANY_NOT(d->tcpflags, 256) || d->notcp != all)
+		act |= 1u << FW_C_TCPFLAGS;
+	if (FW_ANY_NOT(d->icmptype, 256) || d->noicmp_type != all)
+		act |= 1u << FW_C_ICMPTYPE;
+	if (FW_ANY_NOT(d->icmpcode, 256) || d->noicmp_code != all)
+		act |= 1u << FW_C_ICMPCODE;
+	if (FW_ANY_NOT(d->vlan, 4096) || d->novlan != all)
+		act |= 1u << FW_C_VLAN;
+	if (FW_ANY_NOT(d->ct, __FW_CT_MAX))
+		act |= 1u << FW_C_CT;
+#undef FW_ANY_NOT
+	for (unsigned int m = 0; m < 256; m++) {
+		if (!(m & ~dt->src_sets) && d->srcset[m] != all)
+			act |= 1u << FW_C_SRCSET;
+		if (!(m & ~dt->dst_sets) && d->dstset[m] != all)
+			act |= 1u << FW_C_DSTSET;
+	}
+	if (dt->flags & FW_TF_SRC || d->src_any != all)
+		act |= 1u << FW_C_SRC;
+	if (dt->flags & FW_TF_DST || d->dst_any != all)
+		act |= 1u << FW_C_DST;
+	if (dt->flags & FW_TF_IFACE || d->iface_other != all)
+		act |= 1u << FW_C_IFACE;
+	return act;
+}
+
 /* --- the whole policy ------------------------------------------------------ */
 
 static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
-		       struct fw_dir_tables *dt)
+		       struct fw_tables *t, struct fw_dir_tables *dt)
 {
 	struct fw_dtab *d;
 	struct bits all = { 0 };
@@ -546,13 +793,19 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		bits_set(&all, (uint32_t)r);
 	}
 
-	compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
-	compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
-	compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
-	compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
-	compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
-	compile_small(rs, SF_CT, __FW_CT_MAX, in, d->ct, NULL);
-	ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
+	ret = compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
+	if (!ret)
+		ret = compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
+	if (!ret)
+		ret = compile_small(rs, SF_ICMPTYPE, 256, in, d->icmptype, &d->noicmp_type);
+	if (!ret)
+		ret = compile_small(rs, SF_ICMPCODE, 256, in, d->icmpcode, &d->noicmp_code);
+	if (!ret)
+		ret = compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
+	if (!ret)
+		ret = compile_small(rs, SF_CT, __FW_CT_MAX, in, d->ct, NULL);
+	if (!ret)
+		ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
 	if (!ret)
 		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
 	if (ret)
@@ -571,9 +824,94 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		ret = compile_lpm(rs, 4, f, in, dt);
 		if (!ret)
 			ret = compile_lpm(rs, 6, f, in, dt);
-		if (ret)
+		if (!ret)
+			ret = compile_a4(t, dt, f);
+		if (ret < 0)
 			return ret;
 	}
+	dt->active = active_fields(dt, d->src_any);
+	return 0;
+}
+
+/* --- chunks: each class's bitmap cut in FW_CHUNK_RULES; chunk 0 in the class
+ * entry, the others stored once ------------------------------------------ */
+
+static uint64_t chunk_hash(const uint64_t *w)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+
+	for (int i = 0; i < FW_WORDS; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+#define CHUNK_HT (FW_MAX_CHUNKS * 2)
+
+/* t->hdr and t->chunk from t->cls: 0, -E2BIG (too many chunks), -ENOMEM. */
+static int make_chunks(struct fw_tables *t)
+{
+	uint32_t *ht = calloc(CHUNK_HT, sizeof(*ht));	/* chunk id + 1 */
+	size_t cap = 1024;
+
+	t->hdr = calloc(t->n_cls ? t->n_cls : 1, sizeof(*t->hdr));
+	t->chunk = calloc(cap, sizeof(*t->chunk));
+	if (!ht || !t->hdr || !t->chunk) {
+		free(ht);
+		return -ENOMEM;
+	}
+	t->n_chunk = 1;			/* chunk 0: all zero */
+	for (size_t i = 0; i < t->n_cls; i++) {
+		/* (hdr is zeroed: chunks past the policy's words stay empty) */
+		for (uint32_t c = 0; c < FW_NCHUNKS && c * FW_WORDS < t->nw; c++) {
+			uint64_t buf[FW_WORDS], *w = c ? buf : (uint64_t *)t->hdr[i].w, sum = 0;
+			uint32_t nk = t->nw - c * FW_WORDS;
+			size_t slot;
+
+			if (nk > FW_WORDS)
+				nk = FW_WORDS;
+			memcpy(w, &t->cls[i * t->nw + c * FW_WORDS], nk * sizeof(*w));
+			memset(w + nk, 0, (FW_WORDS - nk) * sizeof(*w));
+			for (uint32_t k = 0; k < nk; k++)
+				if (w[k])
+					sum |= 1ULL << k;
+			t->hdr[i].summary[c] = sum;
+			if (c == 0 || !sum)	/* chunk 0: in the class entry */
+				continue;
+			for (slot = chunk_hash(w) & (CHUNK_HT - 1);; slot = (slot + 1) & (CHUNK_HT - 1)) {
+				uint32_t id = ht[slot];
+
+				if (!id)
+					break;
+				if (!memcmp(t->chunk[id - 1].w, w, sizeof(t->chunk[0].w))) {
+					t->hdr[i].chunk[c] = id - 1;
+					break;
+				}
+			}
+			if (ht[slot])
+				continue;
+			if (t->n_chunk >= FW_MAX_CHUNKS) {
+				free(ht);
+				return -E2BIG;
+			}
+			if (t->n_chunk == cap) {
+				struct fw_chunk *p = realloc(t->chunk, 2 * cap * sizeof(*p));
+
+				if (!p) {
+					free(ht);
+					return -ENOMEM;
+				}
+				t->chunk = p;
+				cap *= 2;
+			}
+			memcpy(t->chunk[t->n_chunk].w, w, sizeof(t->chunk[0].w));
+			t->hdr[i].chunk[c] = t->n_chunk;
+			ht[slot] = ++t->n_chunk;
+		}
+	}
+	free(ht);
 	return 0;
 }
 
@@ -586,6 +924,12 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	int ret = -ENOMEM;
 
 	memset(t, 0, sizeof(*t));
+	in.nw = 1;
+	for (int d = 0; d < FW_NDIR; d++)
+		if ((pol->dir[d].n_rules + 63) / 64 > in.nw)
+			in.nw = (uint32_t)((pol->dir[d].n_rules + 63) / 64);
+	if (in.nw > FW_RULE_WORDS)
+		in.nw = FW_RULE_WORDS;	/* (refused below) */
 	in.ht = calloc(HT_SIZE, sizeof(*in.ht));
 	if (!in.ht)
 		goto fail;
@@ -607,7 +951,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 					   pol->dir[d].n_rules, FW_MAX_RULES);
 			goto fail;
 		}
-		ret = compile_dir(&pol->dir[d], &in, &t->dir[d]);
+		ret = compile_dir(&pol->dir[d], &in, t, &t->dir[d]);
 		if (!ret)
 			ret = fw_compile_log(pol, d, &t->dir[d], err);
 		if (ret)
@@ -644,6 +988,17 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	}
 	t->cls = in.cls;
 	t->n_cls = in.n;
+	t->nw = in.nw;
+	in.cls = NULL;
+	ret = make_chunks(t);
+	if (ret == -E2BIG) {
+		ret = -EINVAL;
+		fw_policy_error_at(pol, "rules", err,
+				   "the policy needs more than %d distinct classifier bitmap chunks; split it or merge rules",
+				   FW_MAX_CHUNKS);
+	}
+	if (ret)
+		goto fail;
 	free(in.ht);
 	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
@@ -661,10 +1016,15 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].lpm);
 		free(t->dir[d].iface);
 		free(t->dir[d].logcfg);
+		free(t->dir[d].a4root[0]);
+		free(t->dir[d].a4root[1]);
 	}
+	free(t->a4child);
 	free(t->cls);
 	fw_fwd_tables_free(&t->fwd);
 	free(t->limits);
+	free(t->hdr);
+	free(t->chunk);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -692,6 +1052,27 @@ static uint32_t lpm_class(const struct fw_dir_tables *dt, uint8_t field,
 	return cls;
 }
 
+static uint32_t a4_class(const struct fw_tables *t, const struct fw_dir_tables *dt,
+			 uint8_t field, const uint8_t *a)
+{
+	uint16_t e = dt->a4root[field][a[0]].e[a[1]];
+
+	if (e < FW_A4_PTR)
+		return e;
+	e = t->a4child[e - FW_A4_PTR].e[a[2]];
+	if (e < FW_A4_PTR)
+		return e;
+	return t->a4child[e - FW_A4_PTR].e[a[3]];
+}
+
+static uint32_t addr_class(const struct fw_tables *t, const struct fw_dir_tables *dt,
+			   uint8_t field, const struct fw_pkt_desc *p)
+{
+	if (p->family == 4 && dt->flags & (field ? FW_TF_DST4 : FW_TF_SRC4))
+		return a4_class(t, dt, field, field ? p->daddr : p->saddr);
+	return lpm_class(dt, field, p);
+}
+
 static unsigned int set_mask(const struct fw_policy *pol, uint8_t slots,
 			     uint8_t family, const uint8_t *addr)
 {
@@ -709,13 +1090,12 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 	const struct fw_dir_tables *dt = &t->dir[dir];
 	const struct fw_dtab *d = dt->dt;
 	uint32_t c[FW_NFIELDS];
-	uint64_t sum = ~0ULL;
 
 	c[FW_C_PROTO] = d->proto[p->proto];
 	c[FW_C_SPORT] = p->has_ports ? d->sport[p->sport] : d->noport_src;
 	c[FW_C_DPORT] = p->has_ports ? d->dport[p->dport] : d->noport_dst;
-	c[FW_C_SRC] = dt->flags & FW_TF_SRC ? lpm_class(dt, FW_FIELD_SRC, p) : d->src_any;
-	c[FW_C_DST] = dt->flags & FW_TF_DST ? lpm_class(dt, FW_FIELD_DST, p) : d->dst_any;
+	c[FW_C_SRC] = dt->flags & FW_TF_SRC ? addr_class(t, dt, FW_FIELD_SRC, p) : d->src_any;
+	c[FW_C_DST] = dt->flags & FW_TF_DST ? addr_class(t, dt, FW_FIELD_DST, p) : d->dst_any;
 	c[FW_C_TCPFLAGS] = p->has_tcp ? d->tcpflags[p->tcp_flags] : d->notcp;
 	c[FW_C_ICMPTYPE] = p->has_icmp ? d->icmptype[p->icmp_type] : d->noicmp_type;
 	c[FW_C_ICMPCODE] = p->has_icmp ? d->icmpcode[p->icmp_code] : d->noicmp_code;
@@ -728,17 +1108,24 @@ int fw_tables_match(const struct fw_tables *t, const struct fw_policy *pol,
 	c[FW_C_DSTSET] = d->dstset[set_mask(pol, dt->dst_sets, p->family, p->daddr)];
 	c[FW_C_CT] = d->ct[p->ct & 3];
 
-	for (int i = 0; i < FW_NFIELDS; i++)
-		sum &= t->cls[c[i]].summary;
-	while (sum) {
-		int w = __builtin_ctzll(sum);
-		uint64_t m = ~0ULL;
+	for (uint32_t ch = 0; ch < (dt->n_rules + FW_CHUNK_RULES - 1) / FW_CHUNK_RULES; ch++) {
+		uint64_t sum = ~0ULL;
 
 		for (int i = 0; i < FW_NFIELDS; i++)
-			m &= t->cls[c[i]].w[w];
-		if (m)
-			return w * 64 + __builtin_ctzll(m);
-		sum &= sum - 1;
+			if (dt->active >> i & 1)
+				sum &= t->hdr[c[i]].summary[ch];
+		while (sum) {
+			int w = __builtin_ctzll(sum);
+			uint64_t m = ~0ULL;
+
+			for (int i = 0; i < FW_NFIELDS; i++)
+				if (dt->active >> i & 1)
+					m &= ch ? t->chunk[t->hdr[c[i]].chunk[ch]].w[w]
+						: t->hdr[c[i]].w[w];
+			if (m)
+				return (int)(ch * FW_CHUNK_RULES) + w * 64 + __builtin_ctzll(m);
+			sum &= sum - 1;
+		}
 	}
 	return -1;
 }

@@ -13,6 +13,12 @@
 #include "model.h"
 #include "dp/fields.h"
 
+/* A class's whole rule bitmap (the maps hold it in chunks, fw_bits). */
+#define FW_RULE_WORDS	(FW_MAX_RULES / 64)
+struct fw_bitmap {
+	uint64_t w[FW_RULE_WORDS];
+};
+
 struct fw_lpm_entry {
 	uint8_t family;		/* 4 or 6 */
 	uint8_t field;		/* enum fw_field */
@@ -39,6 +45,10 @@ struct fw_dir_tables {
 	size_t n_iface;
 	struct fw_logcfg *logcfg;	/* n_log: log slot -> its limits */
 	uint32_t n_log;			/* rules with "log" (fw_rule.log < n_log) */
+	uint32_t active;		/* bit f: field f narrows (fw_tblcfg.active) */
+	/* IPv4 src/dst classes by multibit trie (FW_TF_SRC4/DST4): the 256
+	 * root blocks; children are in fw_tables.a4child */
+	struct fw_a4blk *a4root[2];
 };
 
 /* Forwarding (issue 6, ctl/fwd_compile.c): per generation, written by apply. */
@@ -64,11 +74,18 @@ struct fw_tables {
 	uint8_t malformed_action;
 	struct fw_ct_cfg ct;		/* flags 0: conntrack off */
 	struct fw_dir_tables dir[FW_NDIR];
-	struct fw_bits *cls;		/* class id -> bitmap; cls[0] empty */
+	uint64_t *cls;			/* class id i: words [i * nw, (i + 1) * nw) of
+					 * its bitmap (the rest zero); class 0 empty */
+	uint32_t nw;
+	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls) */
 	size_t n_cls;
 	struct fw_fwd_tables fwd;
 	struct fw_limit *limits;	/* rate limits by slot (limit.c) */
 	uint32_t n_limits;
+	struct fw_chunk *chunk;		/* distinct chunks (fw_chunk); [0] zero */
+	uint32_t n_chunk;
+	struct fw_a4blk *a4child;	/* child blocks of the IPv4 tries */
+	uint32_t n_a4child;		/* <= FW_A4_POOL */
 };
 
 /* fwd_compile.c: the forwarding part of fw_compile(): slots, records, NAT. */

@@ -47,7 +47,7 @@ void fw_setup_lib_logging(void);
 
 enum fw_map_idx {
 	M_GEN, M_TBLCFG, M_LPM4, M_LPM6, M_DTAB, M_CLS, M_RULES, M_RCNT, M_STATS,
-	M_IFACE, M_SETS4, M_SETS6,
+	M_IFACE, M_SETS4, M_SETS6, M_ADDR4, M_CHUNK,
 	M_META, M_CONFIRM,
 	M_DEVMAP, M_REDIR, M_REWRITE, M_NAT,	/* forwarding (fwd.c) */
 	M_IFSTAT, M_LOGCFG, M_LOGWIN, M_LOGCNT, M_EVENTS, M_IFCNT,	/* observability */

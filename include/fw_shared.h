@@ -20,9 +20,12 @@
 #define FW_LAYOUT_VERSION	3
 #define FW_PIN_DIR		"/sys/fs/bpf/fwctl"
 
-#define FW_MAX_RULES		4096	/* per direction */
-#define FW_WORDS		(FW_MAX_RULES / 64)
-#define FW_MAX_CLASSES		32768	/* per generation, both directions */
+#define FW_MAX_RULES		16384	/* per direction */
+#define FW_CHUNK_RULES		4096	/* rules per bitmap chunk */
+#define FW_NCHUNKS		(FW_MAX_RULES / FW_CHUNK_RULES)
+#define FW_WORDS		(FW_CHUNK_RULES / 64)	/* words per chunk */
+#define FW_MAX_CLASSES		40960	/* per generation, both directions */
+#define FW_MAX_CHUNKS		16384	/* distinct chunks 1.. per generation */
 #define FW_MAX_PREFIXES		262144	/* LPM entries per family, all tables */
 #define FW_NGEN			2	/* active + standby */
 #define FW_NDIR			2
@@ -36,7 +39,9 @@
 #define FW_MAX_IFACE_KEYS	1024	/* interface matcher entries, all tables */
 #define FW_IPV6_EXT_MAX		8	/* IPv6 extension headers walked */
 
-_Static_assert(FW_WORDS <= 64, "summary word covers every bitmap word");
+_Static_assert(FW_WORDS <= 64, "summary word covers every word of a chunk");
+_Static_assert(FW_MAX_RULES % FW_CHUNK_RULES == 0, "whole chunks");
+_Static_assert(FW_MAX_CHUNKS <= 65536 && FW_MAX_CLASSES <= 65536, "16-bit ids");
 _Static_assert(FW_MAX_CLASSES <= 65536, "class ids are 16-bit in fw_l4tab");
 
 enum fw_dir {
@@ -86,6 +91,7 @@ enum fw_reason {
 #define FW_MAP_LPM6	fw_lpm6		/* LPM: fw_lpm6_key -> __u32 class */
 #define FW_MAP_DTAB	fw_dtab		/* ARRAY[FW_NTBL]: struct fw_dtab */
 #define FW_MAP_CLS	fw_cls		/* ARRAY[NGEN*MAX_CLASSES]: fw_bits */
+#define FW_MAP_CHUNK	fw_chunk	/* ARRAY[NGEN*MAX_CHUNKS]: fw_chunk */
 #define FW_MAP_RULES	fw_rules	/* ARRAY[NTBL*MAX_RULES]: fw_rule */
 #define FW_MAP_RCNT	fw_rcnt		/* PERCPU_ARRAY[NTBL*NCNT]: counter */
 #define FW_MAP_STATS	fw_stats	/* PERCPU_ARRAY[NDIR*R_MAX]: counter */
@@ -107,6 +113,7 @@ enum fw_reason {
 /* conntrack (issue 5): */
 #define FW_MAP_CT	fw_ct		/* ARRAY_OF_MAPS[1] -> LRU fw_ct_key */
 #define FW_MAP_CTCFG	fw_ctcfg	/* ARRAY[NGEN]: struct fw_ct_cfg */
+#define FW_MAP_ADDR4	fw_addr4	/* ARRAY[FW_A4_BLOCKS]: fw_a4blk (issue 8) */
 
 /* Maps fwctl itself creates and pins (not used by programs). */
 #define FW_PIN_META	"fw_meta"	/* ARRAY[NGEN]: policy text + meta */
@@ -119,6 +126,8 @@ enum fw_reason {
 #define FW_TF_SRC	0x01	/* src LPM (else dtab.src_any) */
 #define FW_TF_DST	0x02	/* dst LPM (else dtab.dst_any) */
 #define FW_TF_IFACE	0x04	/* fw_iface (else dtab.iface_other) */
+#define FW_TF_SRC4	0x08	/* IPv4 src: fw_addr4 (else fw_lpm4); issue 8 */
+#define FW_TF_DST4	0x10	/* IPv4 dst: fw_addr4 (else fw_lpm4) */
 #define FW_TF_REWRITE	0x20	/* egress: some rule rewrites (dp/fwd.h) */
 #define FW_TF_NAT	0x80	/* ingress: fw_nat has dst entries (SNAT reverse) */
 #define FW_TF_NAT_SRC	0x40	/* ingress: fw_nat has src entries (DNAT reverse) */
@@ -141,8 +150,9 @@ struct fw_tblcfg {
 	__u8 src_sets;		/* set slots the src field looks up */
 	__u8 dst_sets;		/* set slots the dst field looks up */
 	__u8 pad;
+	__u32 active;		/* bit f: some rule constrains enum fw_class_field f */
 };
-_Static_assert(sizeof(struct fw_tblcfg) == 16, "ABI");
+_Static_assert(sizeof(struct fw_tblcfg) == 20, "ABI");
 
 struct fw_lpm4_key {
 	__u32 prefixlen;	/* 32 (tag) + prefix length */
@@ -182,6 +192,27 @@ struct fw_dtab {
 _Static_assert(sizeof(struct fw_dtab) ==
 	       2 * (256 * 6 + 65536 * 2 + 4096) + 24 + 8, "ABI");
 
+/*
+ * IPv4 address classes without a trie (issue 8): per table and field a
+ * multibit trie of strides 16, 8, 8 in 256-entry blocks. An entry is a class
+ * id (< FW_A4_PTR), or FW_A4_PTR + n: child block n of the generation's pool. The root of
+ * (tbl, field) is the 256 blocks from FW_A4_ROOT(tbl, field), indexed by the
+ * first address byte then the second; children by the third, then the fourth.
+ * At most three array reads, which the verifier inlines.
+ */
+#define FW_A4_PTR		FW_MAX_CLASSES	/* entries from here: children */
+#define FW_A4_ROOT(tbl, field)	((((tbl) << 1) | (field)) * 256)
+#define FW_A4_ROOTS		(FW_NTBL * 2 * 256)
+#define FW_A4_POOL		6144	/* child blocks per generation */
+#define FW_A4_CHILD(gen, n)	(FW_A4_ROOTS + (gen) * FW_A4_POOL + (n))
+#define FW_A4_BLOCKS		(FW_A4_ROOTS + FW_NGEN * FW_A4_POOL)
+
+struct fw_a4blk {
+	__u16 e[256];
+};
+_Static_assert(sizeof(struct fw_a4blk) == 512, "ABI");
+_Static_assert(FW_A4_PTR + FW_A4_POOL <= 65536, "class ids and children fit 16 bits");
+
 struct fw_iface_key {
 	__u32 tbl;
 	__u32 ifindex;
@@ -203,11 +234,24 @@ struct fw_set6_key {
 };
 _Static_assert(sizeof(struct fw_set6_key) == 24, "ABI");
 
+/*
+ * A class: the bitmap of its rules in chunks of FW_CHUNK_RULES rules. Rule r
+ * is bit r % 64 of word (r % FW_CHUNK_RULES) / 64 of chunk r / FW_CHUNK_RULES.
+ * Chunk 0 (all of a table of up to FW_CHUNK_RULES rules) is in the class
+ * entry itself; the others are in fw_chunk, identical chunks stored once,
+ * fw_chunk id 0 all zero.
+ */
 struct fw_bits {
-	__u64 summary;		/* bit i: w[i] != 0 */
-	__u64 w[FW_WORDS];	/* bit r%64 of w[r/64]: rule r compatible */
+	__u64 summary[FW_NCHUNKS];	/* bit i of [c]: word i of chunk c != 0 */
+	__u32 chunk[FW_NCHUNKS];	/* c > 0: fw_chunk key - gen * FW_MAX_CHUNKS */
+	__u64 w[FW_WORDS];		/* chunk 0 */
 };
-_Static_assert(sizeof(struct fw_bits) == 8 + 8 * FW_WORDS, "ABI");
+_Static_assert(sizeof(struct fw_bits) == 12 * FW_NCHUNKS + 8 * FW_WORDS, "ABI");
+
+struct fw_chunk {
+	__u64 w[FW_WORDS];
+};
+_Static_assert(sizeof(struct fw_chunk) == 8 * FW_WORDS, "ABI");
 
 /* fw_rule.flags */
 #define FW_RF_LOG	0x01	/* send an event to the log ring buffer */

@@ -129,24 +129,255 @@ __noinline __u32 fw_set_mask(struct fw_pkt *pkt, __u32 gen, __u32 field,
 }
 
 /*
- * First rule of table tbl (of generation gen) matching pkt: its index, or -1
- * if none. 'cfgw' is fw_cfgw(): the table's flags | set masks << 8, << 16.
- * A global function: the verifier checks it once, not once per parse path.
+ * Class of an IPv4 address in the direct-indexed multibit trie of
+ * (tbl, field): at most three array reads (the verifier inlines them).
  */
-__noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
-			      __u32 cfgw)
+static __always_inline __u32 fw_a4_class(const __u8 *a, __u32 gen, __u32 tbl,
+					 __u32 field)
 {
-	struct fw_bits *b[FW_NFIELDS];
-	__u32 cls[FW_NFIELDS];
-	struct fw_dtab *dt;
-	__u64 sum;
+	__u32 k = FW_A4_ROOT(tbl, field) + a[0];
+	struct fw_a4blk *b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	__u32 e;
+
+	if (!b)
+		return 0;
+	e = b->e[a[1]];
+	if (e < FW_A4_PTR)
+		return e;
+	k = FW_A4_CHILD(gen, e - FW_A4_PTR);
+	b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	if (!b)
+		return 0;
+	e = b->e[a[2]];
+	if (e < FW_A4_PTR)
+		return e;
+	k = FW_A4_CHILD(gen, e - FW_A4_PTR);
+	b = bpf_map_lookup_elem(&FW_MAP_ADDR4, &k);
+	if (!b)
+		return 0;
+	return b->e[a[3]];
+}
+
+static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
+					   __u32 tbl, __u32 field, __u32 flags)
+{
+	if (pkt->family == 4 && (flags & (field ? FW_TF_DST4 : FW_TF_SRC4)))
+		return fw_a4_class(field ? pkt->daddr : pkt->saddr, gen, tbl, field);
+	return fw_lpm_class(pkt, tbl, field);
+}
+
+/* Active fields ANDed by the fast path; more go through all FW_NFIELDS. */
+#define FW_SLOTS	6
+
+/*
+ * The first rule set in all six 64-word chunks, visiting the words whose bit
+ * is set in sum. Inlined once per number of fields, with the repeated
+ * chunks folded away by the compiler, so each word costs one load per field.
+ */
+static __always_inline int fw_scan(__u64 *b0, __u64 *b1, __u64 *b2, __u64 *b3,
+				   __u64 *b4, __u64 *b5, __u64 sum)
+{
 	int i;
 
-	if (!pkt)
+	if (__builtin_popcountll(sum) < 8)
+		goto sparse;
+	/* dense candidates: word by word, no search for the next one */
+	for (i = 0; i < FW_WORDS; i++) {
+		__u64 m;
+
+		if (!(sum >> i & 1)) {
+			if (!(sum >> i))
+				break;
+			continue;
+		}
+		m = b0[i];
+		if (b1 != b0)
+			m &= b1[i];
+		if (b2 != b1)
+			m &= b2[i];
+		if (b3 != b2)
+			m &= b3[i];
+		if (b4 != b3)
+			m &= b4[i];
+		if (b5 != b4)
+			m &= b5[i];
+		if (m)
+			return i * 64 + fw_ctz64(m);
+	}
+	return -1;
+sparse:
+	for (i = 0; i < FW_WORDS; i++) {
+		__u32 w;
+		__u64 m;
+
+		if (!sum)
+			break;
+		w = fw_ctz64(sum) & 63;
+		if (w >= FW_WORDS)
+			break;
+		m = b0[w];
+		if (b1 != b0)
+			m &= b1[w];
+		if (b2 != b1)
+			m &= b2[w];
+		if (b3 != b2)
+			m &= b3[w];
+		if (b4 != b3)
+			m &= b4[w];
+		if (b5 != b4)
+			m &= b5[w];
+		if (m)
+			return w * 64 + fw_ctz64(m);
+		sum &= sum - 1;
+	}
+	return -1;
+}
+
+/* The first rule (index within the chunk) in chunks p[0..n-1], n <= FW_SLOTS. */
+static __always_inline int fw_scan_n(__u64 **p, __u32 n, __u64 sum)
+{
+	if (n <= 1)
+		return fw_scan(p[0], p[0], p[0], p[0], p[0], p[0], sum);
+	if (n == 2)
+		return fw_scan(p[0], p[1], p[1], p[1], p[1], p[1], sum);
+	if (n == 3)
+		return fw_scan(p[0], p[1], p[2], p[2], p[2], p[2], sum);
+	if (n == 4)
+		return fw_scan(p[0], p[1], p[2], p[3], p[3], p[3], sum);
+	if (n == 5)
+		return fw_scan(p[0], p[1], p[2], p[3], p[4], p[4], sum);
+	return fw_scan(p[0], p[1], p[2], p[3], p[4], p[5], sum);
+}
+
+/* The same for chunk 0 of the classes h[0..n-1]. */
+static __always_inline int fw_scan_h(struct fw_bits **h, __u32 n, __u64 sum)
+{
+	if (n <= 1)
+		return fw_scan(h[0]->w, h[0]->w, h[0]->w, h[0]->w, h[0]->w, h[0]->w, sum);
+	if (n == 2)
+		return fw_scan(h[0]->w, h[1]->w, h[1]->w, h[1]->w, h[1]->w, h[1]->w, sum);
+	if (n == 3)
+		return fw_scan(h[0]->w, h[1]->w, h[2]->w, h[2]->w, h[2]->w, h[2]->w, sum);
+	if (n == 4)
+		return fw_scan(h[0]->w, h[1]->w, h[2]->w, h[3]->w, h[3]->w, h[3]->w, sum);
+	if (n == 5)
+		return fw_scan(h[0]->w, h[1]->w, h[2]->w, h[3]->w, h[4]->w, h[4]->w, sum);
+	return fw_scan(h[0]->w, h[1]->w, h[2]->w, h[3]->w, h[4]->w, h[5]->w, sum);
+}
+
+/* One chunk of the fields' bitmaps to AND. */
+struct fw_scanreq {
+	__u16 id[FW_NFIELDS];	/* chunk 0: class ids; others: fw_chunk ids */
+	__u32 gen;
+	__u32 chunk;		/* which chunk */
+	__u32 n;		/* 1..FW_SLOTS slots, or FW_NFIELDS: every field */
+	__u32 pad;
+	__u64 sum;		/* candidate words */
+};
+
+/*
+ * The first rule (index within the chunk) set in all of q's chunks, or -1:
+ * for tables of more than FW_CHUNK_RULES rules or FW_SLOTS active fields.
+ * A global function: verified once, whatever calls it.
+ */
+__noinline int fw_scan_chunk(struct fw_scanreq *q)
+{
+	__u64 *p[FW_NFIELDS];
+	__u64 sum;
+	__u32 n;
+	int i;
+
+	if (!q)
+		return -1;
+	n = q->n;
+	if (q->chunk == 0) {		/* in the class entries */
+#pragma unroll
+		for (i = 0; i < FW_NFIELDS; i++) {
+			__u32 k = (q->gen & 1) * FW_MAX_CLASSES + q->id[i];
+			struct fw_bits *c;
+
+			if (i && i >= n)
+				break;
+			c = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
+			if (!c)
+				return -1;
+			p[i] = c->w;
+		}
+	} else {
+#pragma unroll
+		for (i = 0; i < FW_NFIELDS; i++) {
+			__u32 k = (q->gen & 1) * FW_MAX_CHUNKS + q->id[i];
+			struct fw_chunk *c;
+
+			if (i && i >= n)
+				break;
+			c = bpf_map_lookup_elem(&FW_MAP_CHUNK, &k);
+			if (!c)
+				return -1;
+			p[i] = c->w;
+		}
+	}
+	sum = q->sum;
+	if (n <= FW_SLOTS)
+		return fw_scan_n(p, n, sum);
+	if (n != FW_NFIELDS)
+		return -1;
+	/* every field: the general path, for tables with many active fields */
+	for (i = 0; i < FW_WORDS; i++) {
+		__u32 w;
+		__u64 m;
+		int f;
+
+		if (!sum)
+			break;
+		w = fw_ctz64(sum) & 63;
+		if (w >= FW_WORDS)
+			break;
+		m = ~0ULL;
+#pragma unroll
+		for (f = 0; f < FW_NFIELDS; f++)
+			m &= p[f][w];
+		if (m)
+			return w * 64 + fw_ctz64(m);
+		sum &= sum - 1;
+	}
+	return -1;
+}
+
+/* What the chunk loop needs: the classes to AND, in slots or all fields. */
+struct fw_matchreq {
+	__u16 id[FW_NFIELDS];	/* class ids */
+	__u32 gen;
+	__u32 n;		/* 1..FW_SLOTS slots, or FW_NFIELDS */
+	__u32 nch;		/* chunks of the table */
+};
+
+#define FW_MATCH_CHUNKS	(-2)	/* fw_match_fast: ask fw_match_chunks */
+
+/*
+ * First rule of table tbl (of generation gen, configuration cfg) matching
+ * pkt: its index, -1 if none, or FW_MATCH_CHUNKS with *mr filled for
+ * fw_match_chunks() (tables of more than FW_CHUNK_RULES rules or more than
+ * FW_SLOTS active fields). Only the fields some rule constrains
+ * (cfg->active) are ANDed. A global function: verified once.
+ */
+__noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
+			     struct fw_tblcfg *cfg, struct fw_matchreq *mr)
+{
+	struct fw_bits *h[FW_SLOTS];
+	__u16 cls[16] = {};
+	struct fw_dtab *dt;
+	__u32 act, flags, rem, n, nch;
+	int i;
+
+	if (!pkt || !cfg || !mr)
 		return -1;
 	gen &= 1;
+	act = cfg->active;
+	flags = cfg->flags;
+	nch = (cfg->n_rules + FW_CHUNK_RULES - 1) / FW_CHUNK_RULES;
 	dt = bpf_map_lookup_elem(&FW_MAP_DTAB, &tbl);
-	if (!dt)
+	if (!dt || act & ~((1u << FW_NFIELDS) - 1))
 		return -1;
 
 	cls[FW_C_PROTO] = dt->proto[pkt->proto];
@@ -166,70 +397,152 @@ __noinline int fw_first_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 		cls[FW_C_ICMPCODE] = dt->noicmp_code;
 	}
 	cls[FW_C_VLAN] = pkt->nvlan ? dt->vlan[pkt->vlan & 0xfff] : dt->novlan;
-	cls[FW_C_SRC] = cfgw & FW_TF_SRC ? fw_lpm_class(pkt, tbl, FW_FIELD_SRC)
-					 : dt->src_any;
-	cls[FW_C_DST] = cfgw & FW_TF_DST ? fw_lpm_class(pkt, tbl, FW_FIELD_DST)
-					 : dt->dst_any;
+	cls[FW_C_SRC] = flags & FW_TF_SRC ? fw_addr_class(pkt, gen, tbl, FW_FIELD_SRC, flags)
+					  : dt->src_any;
+	cls[FW_C_DST] = flags & FW_TF_DST ? fw_addr_class(pkt, gen, tbl, FW_FIELD_DST, flags)
+					  : dt->dst_any;
 	cls[FW_C_IFACE] = dt->iface_other;
-	if (cfgw & FW_TF_IFACE) {
+	if (flags & FW_TF_IFACE) {
 		struct fw_iface_key k = { .tbl = tbl, .ifindex = pkt->ifindex };
-		__u32 *c = bpf_map_lookup_elem(&FW_MAP_IFACE, &k);
+		__u32 *ic = bpf_map_lookup_elem(&FW_MAP_IFACE, &k);
 
-		if (c)
-			cls[FW_C_IFACE] = *c;
+		if (ic)
+			cls[FW_C_IFACE] = *ic;
 	}
-	cls[FW_C_SRCSET] = dt->srcset[(cfgw >> 8) & 0xff];
-	cls[FW_C_DSTSET] = dt->dstset[(cfgw >> 16) & 0xff];
+	cls[FW_C_SRCSET] = dt->srcset[0];
+	if (cfg->src_sets)
+		cls[FW_C_SRCSET] = dt->srcset[fw_set_mask(pkt, gen, 0, cfg->src_sets) & 0xff];
+	cls[FW_C_DSTSET] = dt->dstset[0];
+	if (cfg->dst_sets)
+		cls[FW_C_DSTSET] = dt->dstset[fw_set_mask(pkt, gen, 1, cfg->dst_sets) & 0xff];
 	cls[FW_C_CT] = dt->ct[pkt->ct & 3];
 
-	sum = ~0ULL;
+	/* the class entries of the active fields, in slots */
+	rem = act;
 #pragma unroll
-	for (i = 0; i < FW_NFIELDS; i++) {
-		__u32 k = gen * FW_MAX_CLASSES + (cls[i] & (FW_MAX_CLASSES - 1));
+	for (i = 0; i < FW_SLOTS; i++) {
+		__u32 f = rem ? fw_ctz64(rem) : FW_C_PROTO;	/* all-rules class */
+		__u32 k;
 
-		b[i] = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
-		if (!b[i])
+		rem &= rem - 1;
+		mr->id[i] = cls[f & 15];
+		k = gen * FW_MAX_CLASSES + cls[f & 15];
+		h[i] = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
+		if (!h[i])
 			return -1;
-		sum &= b[i]->summary;
+	}
+	n = act ? __builtin_popcount(act) : 1;
+#ifdef FW_TEST_AND_ALL		/* tests: every table through the general path */
+	rem = 1;
+#endif
+	if (n <= FW_SLOTS && nch <= 1 && !rem) {	/* most tables: inline */
+		__u64 sum = ~0ULL;
+
+#pragma unroll
+		for (i = 0; i < FW_SLOTS; i++)
+			sum &= h[i]->summary[0];
+		if (!sum)
+			return -1;
+		return fw_scan_h(h, n, sum);
 	}
 
-	for (i = 0; i < FW_WORDS; i++) {
-		__u32 w;
-		__u64 m;
-		int f;
-
-		if (!sum)
-			break;
-		w = fw_ctz64(sum) & 63;
-		if (w >= FW_WORDS)
-			break;
-		m = ~0ULL;
+	if (rem) {		/* more than FW_SLOTS: every field, in field order */
+		n = FW_NFIELDS;
 #pragma unroll
-		for (f = 0; f < FW_NFIELDS; f++)
-			m &= b[f]->w[w];
-		if (m)
-			return w * 64 + fw_ctz64(m);
-		sum &= sum - 1;
+		for (i = 0; i < FW_NFIELDS; i++)
+			mr->id[i] = cls[i];
+	}
+	mr->n = n;
+	mr->gen = gen;
+	mr->nch = nch;
+	return FW_MATCH_CHUNKS;
+}
+
+/*
+ * Per-CPU scratch for the chunk path's requests: on the stack they would
+ * add to the 512 bytes that the program and its nested global functions
+ * share. Not pinned: each program object has its own. Every field read is
+ * written first (a packet never sees another's values).
+ */
+struct fw_scratch {
+	struct fw_matchreq mr;
+	struct fw_scanreq q;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fw_scratch);
+} fw_scratch SEC(".maps");
+
+/*
+ * The first rule in the AND of mr's classes, chunk by chunk, or -1. A
+ * global function: verified once.
+ */
+__noinline int fw_match_chunks(struct fw_matchreq *mr)
+{
+	struct fw_scratch *sc;
+	struct fw_scanreq *qp;
+	__u32 n, c, gen, zero = 0;
+	int i, r;
+
+	if (!mr)
+		return -1;
+	sc = bpf_map_lookup_elem(&fw_scratch, &zero);
+	if (!sc)
+		return -1;
+	qp = &sc->q;
+	n = mr->n;
+	gen = mr->gen & 1;
+	qp->n = n;
+	qp->gen = gen;
+	qp->pad = 0;
+	for (c = 0; c < FW_NCHUNKS; c++) {
+		__u64 sum = ~0ULL;
+
+		if (c >= mr->nch)
+			break;
+#pragma unroll
+		for (i = 0; i < FW_NFIELDS; i++) {
+			__u32 k = gen * FW_MAX_CLASSES + mr->id[i];
+			struct fw_bits *e;
+
+			if (i && i >= n)
+				break;
+			e = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
+			if (!e)
+				return -1;
+			sum &= e->summary[c & (FW_NCHUNKS - 1)];
+			qp->id[i] = c ? e->chunk[c & (FW_NCHUNKS - 1)] : mr->id[i];
+		}
+		if (!sum)
+			continue;
+		qp->chunk = c;
+		qp->sum = sum;
+		r = fw_scan_chunk(qp);
+		if (r >= 0)
+			return c * FW_CHUNK_RULES + (r & (FW_CHUNK_RULES - 1));
 	}
 	return -1;
 }
 
 /*
- * fw_first_match()'s 'cfgw': the table's flags | the packet's src set mask
- * << 8 | its dst set mask << 16. The set lookups are made here, by the
- * program, not by fw_first_match: a global function calling another adds
- * their stack frames to the program's (512 bytes in all).
+ * First rule of table tbl (of generation gen, configuration cfg) matching
+ * pkt: its index, or -1 if none.
  */
-static __always_inline __u32 fw_cfgw(struct fw_pkt *pkt, __u32 gen,
-				     const struct fw_tblcfg *cfg)
+static __always_inline int fw_first_match(struct fw_pkt *pkt, __u32 gen,
+					  __u32 tbl, struct fw_tblcfg *cfg)
 {
-	__u32 w = cfg->flags;
+	struct fw_scratch *sc;
+	__u32 zero = 0;
+	int r;
 
-	if (cfg->src_sets)
-		w |= (fw_set_mask(pkt, gen, 0, cfg->src_sets) & 0xff) << 8;
-	if (cfg->dst_sets)
-		w |= (fw_set_mask(pkt, gen, 1, cfg->dst_sets) & 0xff) << 16;
-	return w;
+	sc = bpf_map_lookup_elem(&fw_scratch, &zero);	/* inlined: per-CPU array */
+	if (!sc)
+		return -1;
+	r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);
+	return r == FW_MATCH_CHUNKS ? fw_match_chunks(&sc->mr) : r;
 }
 
 static __always_inline __u8 fw_verdict(__u32 dir, __u32 reason, __u64 bytes,
@@ -284,7 +597,7 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 		 * matches still rewrites it when it passes.
 		 */
 		if (dir == FW_DIR_EGRESS && (cfg->flags & FW_TF_REWRITE)) {
-			r = fw_first_match(pkt, gen, tbl, fw_cfgw(pkt, gen, cfg));
+			r = fw_first_match(pkt, gen, tbl, cfg);
 			idx = tbl * FW_MAX_RULES + (r & (FW_MAX_RULES - 1));
 			rule = r >= 0 ? bpf_map_lookup_elem(&FW_MAP_RULES, &idx) : NULL;
 			if (rule && rule->action == FW_ACT_PASS && rule->rewrite) {
@@ -295,7 +608,7 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 		return fw_verdict(dir, FW_R_CT_ESTABLISHED, bytes, FW_ACT_PASS);
 	}
 
-	r = fw_first_match(pkt, gen, tbl, fw_cfgw(pkt, gen, cfg));
+	r = fw_first_match(pkt, gen, tbl, cfg);
 	if (r < 0 || r >= FW_MAX_RULES) {
 		fw_count(&FW_MAP_RCNT, tbl * FW_NCNT + FW_MAX_RULES, bytes);
 		if (cfg->default_action == FW_ACT_DROP)

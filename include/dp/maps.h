@@ -270,4 +270,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } FW_MAP_CTCFG SEC(".maps");
 
+/* Class bitmap chunks, deduplicated (classifier speed, issue 8) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_NGEN * FW_MAX_CHUNKS);
+	__type(key, __u32);
+	__type(value, struct fw_chunk);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_CHUNK SEC(".maps");
+
+/* IPv4 address classes, direct-indexed (classifier speed, issue 8) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FW_A4_BLOCKS);
+	__type(key, __u32);
+	__type(value, struct fw_a4blk);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} FW_MAP_ADDR4 SEC(".maps");
+
 #endif /* FW_DP_MAPS_H */

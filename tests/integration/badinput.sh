@@ -3,7 +3,7 @@
 # `fwctl apply` and `fwctl validate` run on every case of the bad-policy catalogue (tests/bad/,
 # expectations in tests/bad/EXPECT: committed files, plus large, binary and special files made
 # here: a 100 MB file, 10 MB and 2 MB strings, files one byte over and exactly at the size limit,
-# 100000 levels of nesting, 4097 rules, binary garbage, NUL bytes, invalid UTF-8, a BOM, a FIFO fed
+# 100000 levels of nesting, 16385 rules, binary garbage, NUL bytes, invalid UTF-8, a BOM, a FIFO fed
 # forever, /dev/zero, /dev/null, a directory, a missing, a looping and an unreadable file). Each
 # must give the expected exit status, one "Error:" line on stderr matching the expected regex (no
 # second report, no raw control character), nothing on stdout, and validate the same error as
@@ -163,13 +163,13 @@ gen_case() {
 	deep-objects.json) python3 -c 'print("{\"a\":" * 100000 + "1" + "}" * 100000)' >"$f" ;;
 	deep-rule-lists.json)
 		{ printf '{"version":1,"default":"pass","rules":[{"action":"drop","src":'; repeat 100000 '['; repeat 100000 ']'; printf '}]}\n'; } >"$f" ;;
-	rules-4097.json)
+	rules-16385.json)
 		{ printf '{\n  "version": 1,\n  "default": "pass",\n  "rules": [\n'
-		  for _ in $(seq 4096); do printf '    { "action": "drop", "protocol": "tcp" },\n'; done
+		  for _ in $(seq 16384); do printf '    { "action": "drop", "protocol": "tcp" },\n'; done
 		  printf '    { "action": "drop" }\n  ]\n}\n'; } >"$f" ;;
-	egress-rules-4097.json)
+	egress-rules-16385.json)
 		{ printf '{\n  "version": 1,\n  "default": "pass",\n  "egress": {\n    "rules": [\n'
-		  for _ in $(seq 4096); do printf '      { "action": "drop", "protocol": "udp" },\n'; done
+		  for _ in $(seq 16384); do printf '      { "action": "drop", "protocol": "udp" },\n'; done
 		  printf '      { "action": "drop" }\n    ]\n  }\n}\n'; } >"$f" ;;
 	binary-garbage.bin) { printf '\x89PNG\r\n\x1a\n'; head -c 65536 /dev/urandom; } >"$f" ;;
 	nul-in-object.json) printf '{\n  "version": 1,\0\n  "default": "pass"\n}\n' >"$f" ;;

@@ -336,6 +336,71 @@ static void test_malformed_and_fragment_modes(void **state)
 	assert_int_equal(reason_count(0, FW_R_MALFORMED), c + 1);
 }
 
+/*
+ * More rules than one bitmap chunk (FW_CHUNK_RULES): rule i matches only
+ * source 198.18.i/256.i%256, except the catch-all at 9000; "wide" adds
+ * matchers so that more than FW_SLOTS fields are active (the general path).
+ */
+static void many_rules(bool wide)
+{
+	const int n = 12000;
+	struct sbuf b = { 0 };
+	uint8_t p[256];
+	size_t len;
+	char src[32];
+	static const int probe[] = { 5, 4095, 4096, 8191, 8999 };
+
+	sb_printf(&b, "{\"version\":1,\"default\":\"pass\",\"rules\":[");
+	for (int i = 0; i < n; i++) {
+		if (i == 9000) {
+			sb_printf(&b, ",{\"action\":\"drop\",\"src\":\"198.18.0.0/16\"}");
+			continue;
+		}
+		sb_printf(&b, "%s{\"action\":\"drop\",\"src\":\"198.18.%d.%d/32\","
+			  "\"protocol\":\"tcp\",\"dst_port\":\"%d-%d\"%s}", i ? "," : "",
+			  i / 256, i % 256, 80 - i % 3, 80 + i % 5,
+			  wide ? ",\"dst\":\"198.19.0.0/16\",\"src_port\":\"1024-65535\","
+				 "\"tcp_flags\":[\"syn\",\"!syn\"]" : "");
+	}
+	if (wide)
+		sb_printf(&b, ",{\"action\":\"pass\",\"vlan\":5}");
+	sb_printf(&b, "]}");
+	apply_json(b.s);
+	free(b.s);
+	for (size_t k = 0; k < sizeof(probe) / sizeof(probe[0]); k++) {
+		int r = probe[k];
+		uint64_t before = rule_count(0, r);
+
+		snprintf(src, sizeof(src), "198.18.%d.%d", r / 256, r % 256);
+		len = tcp4(p, src, "198.19.7.20", 80);
+		assert_int_equal(run_xdp(p, len), XDP_DROP);
+		assert_int_equal(rule_count(0, r), before + 1);
+	}
+	/* past the catch-all: it matches first */
+	for (int r = 9001; r < n; r += 997) {
+		uint64_t before = rule_count(0, 9000);
+
+		snprintf(src, sizeof(src), "198.18.%d.%d", r / 256, r % 256);
+		len = tcp4(p, src, "198.19.7.20", 80);
+		assert_int_equal(run_xdp(p, len), XDP_DROP);
+		assert_int_equal(rule_count(0, 9000), before + 1);
+	}
+	len = tcp4(p, "198.18.5.5", "198.19.7.20", 79);		/* rule 1285: 79-81 */
+	assert_int_equal(run_xdp(p, len), XDP_DROP);
+	len = tcp4(p, "198.18.0.2", "198.19.7.20", 79);		/* rule 2: 78-80 */
+	assert_int_equal(run_xdp(p, len), XDP_DROP);
+	len = tcp4(p, "198.18.0.0", "198.19.7.20", 81);		/* rule 0: 80-80 no */
+	assert_int_equal(run_xdp(p, len), XDP_DROP);		/* the catch-all */
+	len = tcp4(p, "198.17.0.0", "198.19.7.20", 80);		/* no rule */
+	assert_int_equal(run_xdp(p, len), XDP_PASS);
+}
+
+static void test_many_rules(void **state)
+{
+	many_rules(false);
+	many_rules(true);
+}
+
 static void test_differential(void **state)
 {
 	const char *s = getenv("FW_DIFF_SEED");
@@ -360,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_fragments_and_options),
 		cmocka_unit_test(test_malformed_and_fragment_modes),
+		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_differential),
 	};
 

@@ -16,7 +16,7 @@
 
 static const char *const config_maps[] = {
 	"fw_gen", "fw_tblcfg", "fw_lpm4", "fw_lpm6", "fw_dtab", "fw_cls",
-	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta",
+	"fw_rules", "fw_iface", "fw_sets4", "fw_sets6", "fw_meta", "fw_addr4", "fw_chunk",
 	"fw_logcfg",
 	"fw_limcfg",	/* rate limits (not fw_limst, fw_limsrc: buckets are state) */
 	"fw_ctcfg",	/* conntrack (issue 5) */

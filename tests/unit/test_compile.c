@@ -137,30 +137,56 @@ static void test_deterministic(void **state)
 	compile_ok(&pol, &a);
 	compile_ok(&pol, &b);
 	assert_int_equal(a.n_cls, b.n_cls);
-	assert_memory_equal(a.cls, b.cls, a.n_cls * sizeof(*a.cls));
+	assert_int_equal(a.nw, b.nw);
+	assert_memory_equal(a.cls, b.cls, a.n_cls * a.nw * sizeof(*a.cls));
 	for (int d = 0; d < FW_NDIR; d++) {
 		assert_memory_equal(a.dir[d].dt, b.dir[d].dt, sizeof(*a.dir[d].dt));
 		assert_int_equal(a.dir[d].n_lpm, b.dir[d].n_lpm);
 		assert_memory_equal(a.dir[d].lpm, b.dir[d].lpm,
 				    a.dir[d].n_lpm * sizeof(*a.dir[d].lpm));
 	}
+	assert_int_equal(a.n_chunk, b.n_chunk);
+	assert_memory_equal(a.hdr, b.hdr, a.n_cls * sizeof(*a.hdr));
+	assert_memory_equal(a.chunk, b.chunk, a.n_chunk * sizeof(*a.chunk));
 	/* class 0 is the empty bitmap; identical bitmaps are shared */
-	assert_int_equal(a.cls[0].summary, 0);
+	for (int c = 0; c < FW_NCHUNKS; c++)
+		assert_int_equal(a.hdr[0].summary[c], 0);
 	for (size_t i = 1; i < a.n_cls; i++)
 		for (size_t j = i + 1; j < a.n_cls; j++)
-			assert_memory_not_equal(a.cls[i].w, a.cls[j].w, sizeof(a.cls[i].w));
+			assert_memory_not_equal(&a.cls[i * a.nw], &a.cls[j * a.nw],
+						a.nw * sizeof(*a.cls));
+	/* chunk 0 is zero, the others distinct; headers say where words are */
+	for (int w = 0; w < FW_WORDS; w++)
+		assert_int_equal(a.chunk[0].w[w], 0);
+	for (uint32_t i = 1; i < a.n_chunk; i++)
+		for (uint32_t j = i + 1; j < a.n_chunk; j++)
+			assert_memory_not_equal(a.chunk[i].w, a.chunk[j].w, sizeof(a.chunk[i].w));
+	for (size_t i = 0; i < a.n_cls; i++)
+		for (int c = 0; c < FW_NCHUNKS; c++)
+			for (int w = 0; w < FW_WORDS; w++) {
+				uint32_t k = (uint32_t)(c * FW_WORDS + w);
+				uint64_t x = k < a.nw ? a.cls[i * a.nw + k] : 0;
+
+				assert_int_equal(c ? a.chunk[a.hdr[i].chunk[c]].w[w]
+						   : a.hdr[i].w[w], x);
+				assert_int_equal(a.hdr[i].summary[c] >> w & 1, x != 0);
+			}
 	fw_tables_free(&a);
 	fw_tables_free(&b);
 	fw_policy_free(&pol);
 }
 
-/* 4096 rules: the last one is the only match of its packet. */
+/* FW_MAX_RULES rules: the last one is the only match of its packet. */
 static void test_max_rules(void **state)
 {
 	struct sbuf b = { 0 };
 	struct fw_policy pol = { 0 };
 	struct fw_tables t;
 	struct fw_pkt_desc p;
+	char last[32];
+
+	snprintf(last, sizeof(last), "198.18.%d.%d", (FW_MAX_RULES - 1) / 256,
+		 (FW_MAX_RULES - 1) % 256);
 
 	sb_printf(&b, "{\"version\":1,\"default\":\"pass\",\"rules\":[");
 	for (int i = 0; i < FW_MAX_RULES; i++)
@@ -169,14 +195,84 @@ static void test_max_rules(void **state)
 	sb_printf(&b, "]}");
 	parse_ok(b.s, &pol);
 	compile_ok(&pol, &t);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES - 1);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES - 1);
 	expect(&pol, &t, 0, &p, FW_MAX_RULES - 1);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES + 9);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES + 9);
 	expect(&pol, &t, 0, &p, FW_MAX_RULES - 1);
-	p = pkt4("198.18.15.255", "192.0.2.1", 17, 1, FW_MAX_RULES + 10);
+	p = pkt4(last, "192.0.2.1", 17, 1, FW_MAX_RULES + 10);
 	expect(&pol, &t, 0, &p, -1);
 	p = pkt4("198.18.0.0", "192.0.2.1", 17, 1, 5);
 	expect(&pol, &t, 0, &p, 0);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+	free(b.s);
+}
+
+/*
+ * IPv4 addresses: the multibit trie when its blocks fit (prefixes of every
+ * length, nested), the LPM trie when they do not (a /32 in each of 7000
+ * different /24s needs 7000 third-level blocks, more than FW_A4_POOL), and
+ * fields no rule constrains are not active.
+ */
+static void test_addr4_tables(void **state)
+{
+	struct sbuf b = { 0 };
+	struct fw_policy pol = { 0 };
+	struct fw_tables t;
+	struct fw_pkt_desc p;
+	char a[32];
+
+	parse_ok("{\"version\":1,\"default\":\"pass\",\"rules\":["
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.10/32\"},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.0/25\",\"protocol\":\"udp\",\"dst_port\":1},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.7.0/24\",\"protocol\":\"udp\",\"dst_port\":2},"
+		 "{\"action\":\"drop\",\"src\":\"198.18.0.0/20\",\"protocol\":\"udp\",\"dst_port\":3},"
+		 "{\"action\":\"drop\",\"src\":\"198.16.0.0/14\",\"protocol\":\"udp\",\"dst_port\":4},"
+		 "{\"action\":\"drop\",\"src\":\"128.0.0.0/1\",\"protocol\":\"udp\",\"dst_port\":5}]}", &pol);
+	compile_ok(&pol, &t);
+	assert_true(t.dir[0].flags & FW_TF_SRC4);
+	assert_false(t.dir[0].flags & (FW_TF_DST | FW_TF_DST4));
+	assert_int_equal(t.dir[0].active, 1u << FW_C_SRC | 1u << FW_C_DPORT | 1u << FW_C_PROTO);
+	assert_int_equal(t.n_a4child, 2);	/* 198.18.7 and its /25, /32 */
+	p = pkt4("198.18.7.10", "192.0.2.1", 17, 9, 9);
+	expect(&pol, &t, 0, &p, 0);
+	p = pkt4("198.18.7.11", "192.0.2.1", 17, 9, 1);
+	expect(&pol, &t, 0, &p, 1);
+	p = pkt4("198.18.7.128", "192.0.2.1", 17, 9, 1);
+	expect(&pol, &t, 0, &p, -1);
+	p = pkt4("198.18.7.255", "192.0.2.1", 17, 9, 2);
+	expect(&pol, &t, 0, &p, 2);
+	p = pkt4("198.18.15.255", "192.0.2.1", 17, 9, 3);
+	expect(&pol, &t, 0, &p, 3);
+	p = pkt4("198.18.16.0", "192.0.2.1", 17, 9, 3);
+	expect(&pol, &t, 0, &p, -1);
+	p = pkt4("198.19.255.255", "192.0.2.1", 17, 9, 4);
+	expect(&pol, &t, 0, &p, 4);
+	p = pkt4("255.0.0.1", "192.0.2.1", 17, 9, 5);
+	expect(&pol, &t, 0, &p, 5);
+	p = pkt4("127.255.255.255", "192.0.2.1", 17, 9, 5);
+	expect(&pol, &t, 0, &p, -1);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+
+	sb_printf(&b, "{\"version\":1,\"default\":\"pass\",\"rules\":[");
+	for (int i = 0; i < 7000; i++)
+		sb_printf(&b, "%s{\"action\":\"drop\",\"dst\":\"10.%d.%d.7/32\"}",
+			  i ? "," : "", i / 256, i % 256);
+	sb_printf(&b, "]}");
+	parse_ok(b.s, &pol);
+	compile_ok(&pol, &t);
+	assert_true(t.dir[0].flags & FW_TF_DST);
+	assert_false(t.dir[0].flags & FW_TF_DST4);	/* the LPM trie */
+	assert_true(t.n_a4child <= FW_A4_POOL);
+	for (int i = 0; i < 7000; i += 333) {
+		snprintf(a, sizeof(a), "10.%d.%d.7", i / 256, i % 256);
+		p = pkt4("192.0.2.1", a, 6, 1, 2);
+		expect(&pol, &t, 0, &p, i);
+		snprintf(a, sizeof(a), "10.%d.%d.8", i / 256, i % 256);
+		p = pkt4("192.0.2.1", a, 6, 1, 2);
+		expect(&pol, &t, 0, &p, -1);
+	}
 	fw_tables_free(&t);
 	fw_policy_free(&pol);
 	free(b.s);
@@ -248,7 +344,7 @@ static void test_too_many_rules_error(void **state)
 	pol.dir[0].rules = calloc(FW_MAX_RULES + 1, sizeof(*pol.dir[0].rules));
 	assert_int_equal(fw_compile(&pol, &t, &err), -EINVAL);
 	fw_err_format(&err, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "4097 rules exceed the maximum of 4096"));
+	assert_non_null(strstr(buf, "16385 rules exceed the maximum of 16384"));
 	fw_policy_free(&pol);
 }
 
@@ -258,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_edges),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_max_rules),
+		cmocka_unit_test(test_addr4_tables),
 		cmocka_unit_test(test_random_small),
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_too_many_rules_error),

@@ -2260,27 +2260,27 @@ static void test_rule_limit(void **state)
 
 	doc = many_rules(FW_MAX_RULES + 1, 0);
 	expect_error(doc,
-		     "policy.json:1:39: rules: 4097 rules exceed the maximum of 4096");
+		     "policy.json:1:39: rules: 16385 rules exceed the maximum of 16384");
 	free(doc);
 
 	doc = many_rules(FW_MAX_RULES + 1, 1);
 	expect_error(doc,
-		     "policy.json:1:49: egress.rules: 4097 rules exceed the maximum of 4096");
+		     "policy.json:1:49: egress.rules: 16385 rules exceed the maximum of 16384");
 	free(doc);
 
 	doc = many_rules(FW_MAX_RULES, 0);
 	parse_ok(doc, &pol);
 	assert_int_equal(pol.dir[FW_DIR_INGRESS].n_rules, FW_MAX_RULES);
-	assert_string_equal(pol.dir[FW_DIR_INGRESS].rules[4095].path,
-			    "rules[4095]");
+	assert_string_equal(pol.dir[FW_DIR_INGRESS].rules[FW_MAX_RULES - 1].path,
+			    "rules[16383]");
 	fw_policy_free(&pol);
 	free(doc);
 
 	doc = many_rules(FW_MAX_RULES, 1);
 	parse_ok(doc, &pol);
 	assert_int_equal(pol.dir[FW_DIR_EGRESS].n_rules, FW_MAX_RULES);
-	assert_string_equal(pol.dir[FW_DIR_EGRESS].rules[4095].path,
-			    "egress.rules[4095]");
+	assert_string_equal(pol.dir[FW_DIR_EGRESS].rules[FW_MAX_RULES - 1].path,
+			    "egress.rules[16383]");
 	fw_policy_free(&pol);
 	free(doc);
 }

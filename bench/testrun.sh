@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench/testrun.sh - the per-packet part of the suite alone, for profiling the classifier:
+# BPF_PROG_TEST_RUN ns/packet of XDP_DROP and fwctl on the bench policies (probe and spread).
+#
+#   bench/testrun.sh [ROUNDS [REPEAT [RULE_COUNTS...]]]     (defaults: 5 1000000 1 100 1000 4096)
+#
+# Prints fwbench's "NAME ROUND NS" lines, then "NAME median [min-max]". Creates a namespace
+# with an idle veth pair (the holders, see bench/README.md) and a private bpffs; removes them.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FWBENCH=$ROOT/build/bench/fwbench
+ROUNDS=${1:-5}
+REPEAT=${2:-1000000}
+shift 2 2>/dev/null
+COUNTS=${*:-1 100 1000 4096}
+NS="fwtr-$$"
+TMP=$(mktemp -d /tmp/fwtr.XXXXXX)
+BPFFS=$(mktemp -d /run/fwtr.XXXXXX)
+cleanup() {
+	ip netns del "$NS" 2>/dev/null
+	umount "$BPFFS" 2>/dev/null
+	rmdir "$BPFFS" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+[ -x "$FWBENCH" ] || { echo "run 'make bench-build' first" >&2; exit 1; }
+mount -t bpf bpf "$BPFFS" || exit 1
+ip netns add "$NS" || exit 1
+ip -n "$NS" link add "fwtr$$a" type veth peer name "fwtr$$b" || exit 1
+ARGS=(xdpdrop=drop)
+for n in $COUNTS; do
+	"$FWBENCH" rules --rules "$n" --out "$TMP/r$n" >/dev/null || exit 1
+	ARGS+=("fwctl.r$n=$TMP/r$n.json" "fwctl.r$n.spread=$TMP/r$n.json,$TMP/r$n.tmpl")
+	if [ "$n" -gt 1 ]; then
+		"$FWBENCH" rules --rules "$n" --out "$TMP/s$n" --sparse >/dev/null || exit 1
+		ARGS+=("fwctl.r$n.sparse=$TMP/s$n.json" "fwctl.r$n.sparse.spread=$TMP/s$n.json,$TMP/s$n.tmpl")
+	fi
+done
+ip netns exec "$NS" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "fwtr$$a,fwtr$$b" \
+	--repeat "$REPEAT" --rounds "$ROUNDS" "${ARGS[@]}" | tee "$TMP/out" >&2 || exit 1
+awk '{ v[$1] = v[$1] " " $3; if (!($1 in o)) { o[$1] = ++n; k[n] = $1 } }
+END {
+	for (i = 1; i <= n; i++) {
+		c = split(v[k[i]], a, " ")
+		for (x = 1; x <= c; x++) for (y = x + 1; y <= c; y++) if (a[y] < a[x]) { t = a[x]; a[x] = a[y]; a[y] = t }
+		printf "%-28s %8.1f  [%.1f-%.1f]\n", k[i], (c % 2 ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2), a[1], a[c]
+	}
+}' "$TMP/out"
