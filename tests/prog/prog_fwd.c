@@ -402,6 +402,54 @@ static void test_unnat_before_rules(void **state)
 	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_DROP);
 }
 
+/* A TCP frame of frame()'s with these flags (checksum redone). */
+static size_t tcp_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
+			uint16_t dport, uint8_t flags)
+{
+	size_t len = frame(f, 4, 6, src, dst, sport, dport, 0, false);
+
+	f[L3 + 20 + 13] = flags;
+	put16(f + L3 + 20 + 16, 0);
+	put16(f + L3 + 20 + 16, l4_csum(f, len, 4, 6, L3 + 20));
+	return len;
+}
+
+/*
+ * Conntrack admits a flow's established packets before the rules; on egress
+ * the rule such a packet matches must still rewrite it, or a static NAT
+ * would hold for the first packets only (SYN) and leak the inside address.
+ */
+static void test_nat_with_conntrack(void **state)
+{
+	uint8_t in[512], out[512], a[4];
+	size_t len, olen;
+	uint64_t est0 = h_reason_count(&H, FW_DIR_EGRESS, FW_R_CT_ESTABLISHED);
+
+	apply_json("{\"version\":1,\"default\":\"drop\",\"conntrack\":{},\"rules\":[],"
+		   "\"egress\":{\"default\":\"drop\",\"rules\":[{\"action\":\"pass\","
+		   "\"src\":\"198.18.1.2\",\"rewrite\":{\"src\":\"198.19.77.1\"}}]}}");
+	inet_pton(AF_INET, "198.19.77.1", a);
+	/* the client's SYN leaves rewritten and opens the flow */
+	len = tcp_frame(in, "198.18.1.2", "198.18.2.2", 40000, 80, 0x02);
+	assert_int_equal(run_out(H.tc_fd, in, len, out, &olen), TC_ACT_UNSPEC);
+	assert_memory_equal(out + L3 + 12, a, 4);
+	assert_csums(out, olen, 4, 6);
+	/* the server's SYN-ACK to the public address: un-NATed, then admitted */
+	len = tcp_frame(in, "198.18.2.2", "198.19.77.1", 80, 40000, 0x12);
+	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_PASS);
+	/* a stray to the public address from elsewhere: default drop */
+	len = tcp_frame(in, "198.18.2.3", "198.19.77.1", 80, 40000, 0x12);
+	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_DROP);
+	/* the client's ACK and data: established, admitted early, still rewritten */
+	for (int i = 0; i < 3; i++) {
+		len = tcp_frame(in, "198.18.1.2", "198.18.2.2", 40000, 80, i ? 0x18 : 0x10);
+		assert_int_equal(run_out(H.tc_fd, in, len, out, &olen), TC_ACT_UNSPEC);
+		assert_memory_equal(out + L3 + 12, a, 4);
+		assert_csums(out, olen, 4, 6);
+	}
+	assert_true(h_reason_count(&H, FW_DIR_EGRESS, FW_R_CT_ESTABLISHED) >= est0 + 3);
+}
+
 static uint64_t reason(unsigned int r)
 {
 	uint64_t c = h_reason_count(&H, FW_DIR_INGRESS, r);
@@ -579,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_unnat_before_rules),
 		cmocka_unit_test(test_redirect_verdicts),
 		cmocka_unit_test(test_nat_differential),
+		cmocka_unit_test(test_nat_with_conntrack),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
