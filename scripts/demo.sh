@@ -219,6 +219,12 @@ step "10. fwctl show: every rule with its counters"
 run ip netns exec "$NS_FW" "${FWCTL[@]}" show
 say "ssh-deny counted the dropped SSH SYNs; (default) the port 8080 ones"
 
+step "11. fwctl stats: per verdict reason and per interface; also in Prometheus format"
+run ip netns exec "$NS_FW" "${FWCTL[@]}" stats
+say "the same counters for node_exporter's textfile collector (rule counters shown):"
+ip netns exec "$NS_FW" "${FWCTL[@]}" stats --prometheus | grep '^fwctl_rule_packets_total' |
+	sed 's/^/     /' || die "stats --prometheus failed"
+
 if [ "$FAILED" -gt 0 ]; then
 	printf '\n%s%d flow(s) did not behave as the policy says%s\n' "$R" "$FAILED" "$N"
 	exit 1
