@@ -1507,6 +1507,37 @@ static int cmd_memlock(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * fwbench vcache --pin-dir DIR on|off: the verdict cache of the active
+ * generation's tables (fw_tblcfg.vcache) forced on or off, for measuring
+ * a policy applied by fwctl both ways; the next apply sets it as compiled.
+ */
+static int cmd_vcache(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	uint32_t gen;
+	int on;
+
+	if (argc != 4 || strcmp(argv[1], "--pin-dir") ||
+	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
+		die("usage: fwbench vcache --pin-dir DIR on|off");
+	on = !strcmp(argv[3], "on");
+	if (fw_state_open(&st, argv[2], FW_ST_WRITE) || fw_read_active_gen(&st, &gen))
+		die("no firewall state under %s", argv[2]);
+	for (uint32_t d = 0; d < FW_NDIR; d++) {
+		uint32_t tbl = FW_TBL(gen, d);
+		struct fw_tblcfg cfg;
+
+		if (bpf_map_lookup_elem(st.fd[M_TBLCFG], &tbl, &cfg))
+			die("cannot read fw_tblcfg");
+		cfg.vcache = (uint8_t)on;
+		if (bpf_map_update_elem(st.fd[M_TBLCFG], &tbl, &cfg, BPF_EXIST))
+			die("cannot write fw_tblcfg");
+	}
+	fw_state_close(&st);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1520,7 +1551,9 @@ int main(int argc, char **argv)
 		return cmd_testrun(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "memlock"))
 		return cmd_memlock(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "vcache"))
+		return cmd_vcache(argc - 1, argv + 1);
 usage:
-	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock ... (see bench/README.md)\n");
+	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock|vcache ... (see bench/README.md)\n");
 	return 1;
 }

@@ -336,6 +336,7 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	       const struct fw_prefix *elems, size_t n)
 {
 	int fd[2], ret = 0;
+	size_t deleted = 0;
 
 	fd[0] = set_trie_get(st, gen, 4);
 	if (fd[0] < 0)
@@ -351,10 +352,13 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 
 		if (bpf_map_delete_elem(fd[f], key))
 			ret = -errno;
+		else
+			deleted++;
 	}
 	close(fd[0]);
 	close(fd[1]);
-	if (fw_epoch_bump(st, gen) && !ret)	/* cached verdicts are stale */
+	/* cached verdicts are stale if the set changed (else nothing changes) */
+	if (deleted && fw_epoch_bump(st, gen) && !ret)
 		ret = -EIO;
 	return ret ? ret : (int)n;
 }
