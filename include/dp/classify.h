@@ -481,6 +481,8 @@ struct fw_scratch {
 	struct fw_matchreq mr;
 	struct fw_scanreq q;
 	struct fw_vkey vk __attribute__((aligned(8)));	/* read as 7 words */
+	__u32 vc_miss;		/* verdict-cache misses in a row */
+	__u32 vc_skip;		/* packets left to classify without the cache */
 };
 
 struct {
@@ -621,8 +623,14 @@ static __always_inline int fw_vc_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 #pragma unroll
 	for (i = 0; i < (int)(sizeof(struct fw_vkey) / 8); i++)
 		diff |= ek[i] ^ k[i];
-	if (!diff && e->val)
+	if (!diff && e->val) {
+		sc->vc_miss = 0;
 		return (int)e->val - 2;
+	}
+	if (++sc->vc_miss >= FW_VC_MISS_RUN) {
+		sc->vc_miss = 0;
+		sc->vc_skip = FW_VC_SKIP;
+	}
 	r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);
 	if (r == FW_MATCH_CHUNKS)
 		r = fw_match_chunks(&sc->mr);
@@ -648,9 +656,18 @@ static __always_inline int fw_first_match(struct fw_pkt *pkt, __u32 gen,
 	if (!sc)
 		return -1;
 #ifndef FW_NO_VCACHE
+	/*
+	 * After FW_VC_MISS_RUN misses in a row (traffic of more keys than
+	 * the cache holds: a flood of new flows), the next FW_VC_SKIP
+	 * packets skip the cache: what it would cost them, it could not
+	 * give back.
+	 */
 	if (cfg->vcache) {
-		fw_vkey_fill(&sc->vk, pkt, tbl, cfg);
-		return fw_vc_match(pkt, gen, tbl, cfg, sc);
+		if (!sc->vc_skip) {
+			fw_vkey_fill(&sc->vk, pkt, tbl, cfg);
+			return fw_vc_match(pkt, gen, tbl, cfg, sc);
+		}
+		sc->vc_skip--;
 	}
 #endif
 	r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);

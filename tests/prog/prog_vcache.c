@@ -100,14 +100,20 @@ static int vc_entries(void)
 	return n;
 }
 
+/* Empty the cache, and the per-CPU scratch with its count of misses in a row. */
 static void vc_clear(void)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct fw_vcent *v = calloc((size_t)ncpu, sizeof(*v));
+	int ncpu = libbpf_num_possible_cpus(), sc_fd;
+	void *v = calloc((size_t)ncpu, 4096);
+	uint32_t zero = 0;
 
 	assert_non_null(v);
 	for (uint32_t i = 0; i < FW_VC_ENTRIES; i++)
 		assert_int_equal(bpf_map_update_elem(vc_fd, &i, v, BPF_ANY), 0);
+	sc_fd = bpf_object__find_map_fd_by_name(H.xdp_obj, "fw_scratch");
+	assert_true(sc_fd >= 0);
+	assert_true(bpf_map__value_size(bpf_object__find_map_by_name(H.xdp_obj, "fw_scratch")) <= 4096);
+	assert_int_equal(bpf_map_update_elem(sc_fd, &zero, v, BPF_ANY), 0);
 	free(v);
 }
 
@@ -219,6 +225,7 @@ static void test_apply_and_rollback(void **state)
 	uint32_t prev = 0;
 
 	h_vcache = 1;
+	vc_clear();
 	for (unsigned int i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 		int want = seq[i] ? XDP_PASS : XDP_DROP;
 
@@ -255,6 +262,7 @@ static void test_set_change(void **state)
 	/* the set goes in before the rules: {"version":1,"sets":{...},"default":... */
 	sprintf(s, "{\"sets\":{\"blocked\":{\"elements\":[\"192.0.2.0/24\"]}},%s", p + 1);
 	apply_json(s);
+	vc_clear();
 	gen = active_gen();
 	c0 = rule_count(99);
 	assert_int_equal(run_xdp(b, len), XDP_PASS);
@@ -294,10 +302,43 @@ static void test_collisions(void **state)
 				size_t len = tcp6(b, x, port);
 				int want = x == 0x80 || port == 80 ? XDP_DROP : XDP_PASS;
 
+				/* twice: a hit (or a collision) after each miss,
+				 * so that the misses never run long enough to skip */
+				wrong += run_xdp(b, len) != want;
 				wrong += run_xdp(b, len) != want;
 			}
 	assert_int_equal(wrong, 0);
 	assert_true(vc_entries() > FW_VC_ENTRIES / 2);	/* the cache was used */
+	h_vcache = -1;
+}
+
+/*
+ * Misses only (each flow once): after FW_VC_MISS_RUN misses in a row the
+ * next FW_VC_SKIP packets skip the cache (they write no entry), then it is
+ * tried again; the verdicts stay right throughout.
+ */
+static void test_miss_runs_skip(void **state)
+{
+	const int flows = 3 * (FW_VC_MISS_RUN + FW_VC_SKIP);
+	uint8_t b[256];
+	int wrong = 0, n;
+	char *p;
+
+	h_vcache = 1;
+	p = policy(100, "pass", "{\"action\":\"drop\",\"dst\":\"2001:db8::80/128\"}");
+	apply_json(p);
+	free(p);
+	vc_clear();
+	for (int x = 0; x < flows; x++) {
+		size_t len = tcp6(b, (unsigned int)x, 80);
+
+		wrong += run_xdp(b, len) != (x == 0x80 ? XDP_DROP : XDP_PASS);
+	}
+	assert_int_equal(wrong, 0);
+	n = vc_entries();
+	/* 3 runs of misses were cached; not the 3 x FW_VC_SKIP packets after them */
+	assert_true(n <= 3 * FW_VC_MISS_RUN);
+	assert_true(n >= 3 * FW_VC_MISS_RUN / 2);	/* (less hash collisions: 178 seen) */
 	h_vcache = -1;
 }
 
@@ -315,6 +356,7 @@ static void test_limit_on_hits(void **state)
 		   "\"limit\":{\"rate\":\"1/m\",\"burst\":3}}");
 	apply_json(p);
 	free(p);
+	vc_clear();
 	for (int i = 0; i < 6; i++)
 		passed += run_xdp(b, len) == XDP_PASS;
 	assert_int_equal(passed, 3);
@@ -330,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_apply_and_rollback),
 		cmocka_unit_test(test_set_change),
 		cmocka_unit_test(test_collisions),
+		cmocka_unit_test(test_miss_runs_skip),
 		cmocka_unit_test(test_limit_on_hits),
 	};
 
