@@ -222,6 +222,8 @@ done
 for n in 100 1000 4096; do	# (with one rule, sparse is the same policy)
 	TR_ARGS+=("fwctl.r$n.sparse=$TMP/s$n.json" "fwctl.r$n.sparse.spread=$TMP/s$n.json,$TMP/s$n.tmpl")
 done
+# the verdict cache off, the same policy (".novc": fwbench testrun forces fw_tblcfg.vcache off)
+TR_ARGS+=("fwctl.r4096.novc=$TMP/r4096.json" "fwctl.r4096.spread.novc=$TMP/r4096.json,$TMP/r4096.tmpl")
 ip netns exec "$NS_GEN" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "$IF_HOLD0,$IF_HOLD1" --repeat "$TR_REPEAT" --rounds "$TR_ROUNDS" "${TR_ARGS[@]}" |
 	awk '{print "testrun." $1 ".ns", $2, $3}' >>"$RAW"
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "testrun"
@@ -271,6 +273,10 @@ for r in $(seq 0 $((ROUNDS - 1))); do
 		e2e "fwctl.r$n" "$FW_COUNT"
 		e2e "fwctl.r$n.spread" "$FW_COUNT" "$TMP/r$n.tmpl"
 	done
+	# the same 4096 rules with the verdict cache off
+	in_rx "$FWBENCH" vcache --pin-dir "$BPFFS/fw" off || fail "fwbench vcache off"
+	e2e fwctl.r4096.novc "$FW_COUNT"
+	e2e fwctl.r4096.spread.novc "$FW_COUNT" "$TMP/r4096.tmpl"
 	in_rx $FWCTL apply "$TMP/s4096.json" >/dev/null || fail "fwctl apply s4096"
 	e2e fwctl.r4096.sparse "$FW_COUNT"
 	e2e fwctl.r4096.sparse.spread "$FW_COUNT" "$TMP/s4096.tmpl"
@@ -311,7 +317,7 @@ awk '
 		for (i = 1; i <= k; i++) {
 			n = order[i]
 			if (n ~ /^e2e\.xdpdrop/) continue
-			base = n ~ /\.spread\.mpps$/ ? "e2e.xdpdrop.spread.mpps" : "e2e.xdpdrop.mpps"
+			base = n ~ /\.spread(\.novc)?\.mpps$/ ? "e2e.xdpdrop.spread.mpps" : "e2e.xdpdrop.mpps"
 			rn = n; sub(/\.mpps$/, ".ratio", rn)
 			for (r in rounds)
 				if ((n, r) in v && v[base, r] > 0)
@@ -367,6 +373,7 @@ DUR=$(($(date +%s) - START))
 		"wall" "CPU" "wait" "gen"
 	for c in xdpdrop xdpdrop.spread fwctl.r1 fwctl.r1.spread fwctl.r100 fwctl.r100.spread \
 		fwctl.r1000 fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread \
+		fwctl.r4096.novc fwctl.r4096.spread.novc \
 		fwctl.r4096.sparse fwctl.r4096.sparse.spread xdpfilter \
 		nft.linear1000 nft.linear1000.spread nft.set1000 nft.set1000.spread nft.drop; do
 		case $c in xdpdrop*) ratio="1" ;; *) ratio=$(cell "e2e.$c.ratio" "%.3f") ;; esac
@@ -383,7 +390,7 @@ DUR=$(($(date +%s) - START))
 	echo "## Per packet: BPF_PROG_TEST_RUN, ns per packet"
 	printf '%-28s %s\n' "program" "ns/packet"
 	for c in xdpdrop fwctl.r1 fwctl.r1.spread fwctl.r100 fwctl.r100.spread fwctl.r1000 \
-		fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread \
+		fwctl.r1000.spread fwctl.r4096 fwctl.r4096.spread fwctl.r4096.novc fwctl.r4096.spread.novc \
 		fwctl.r100.sparse fwctl.r100.sparse.spread fwctl.r1000.sparse fwctl.r1000.sparse.spread \
 		fwctl.r4096.sparse fwctl.r4096.sparse.spread; do
 		printf '%-28s %s\n' "$c" "$(cell "testrun.$c.ns" "%.1f")"

@@ -1239,6 +1239,7 @@ struct tr_cfg {
 	struct fw_policy pol;
 	struct fb_tmpl *tmpl;	/* spread: frames from these */
 	uint32_t ntmpl;
+	bool flows;		/* every template once per pass, one run each */
 };
 
 static int tr_run(int fd, const uint8_t *frame, int repeat, uint32_t *ns, uint32_t *retval)
@@ -1257,8 +1258,14 @@ static int tr_run(int fd, const uint8_t *frame, int repeat, uint32_t *ns, uint32
 
 /*
  * fwbench testrun --pin-dir DIR [--repeat N] [--rounds R] NAME=SPEC...
- * SPEC: "drop" (the trivial XDP_DROP program), POLICY.json (the probe),
- * or POLICY.json,TEMPLATES (256 frames spread over the templates).
+ * SPEC: "drop" (the trivial XDP_DROP program; "drop,flows": one packet per
+ * test run, the fixed cost in "flows" figures), POLICY.json (the probe),
+ * or POLICY.json,TEMPLATES (256 frames spread over the templates), or
+ * POLICY.json,TEMPLATES,flows (every template twice in turn, one test run
+ * of one packet each: with more templates than fw_vcache holds, every
+ * packet misses the verdict cache; the figure includes a test run's fixed
+ * cost, so compare it only with other "flows" figures). A NAME containing
+ * ".vc" or ".novc" forces the verdict cache (fw_tblcfg.vcache) on or off.
  * Prints "NAME ROUND NS" per measurement.
  */
 static int cmd_testrun(int argc, char **argv)
@@ -1312,19 +1319,35 @@ static int cmd_testrun(int argc, char **argv)
 			die("bad config %s", argv[optind + i]);
 		*eq = 0;
 		snprintf(cfg[i].name, sizeof(cfg[i].name), "%s", a);
-		if (!strcmp(eq + 1, "drop")) {
+		if (!strcmp(eq + 1, "drop") || !strcmp(eq + 1, "drop,flows")) {
 			cfg[i].drop = true;
+			cfg[i].flows = eq[5] == ',';
 			free(a);
 			continue;
 		}
 		comma = strchr(eq + 1, ',');
 		if (comma) {
+			char *c2 = strchr(comma + 1, ',');
+
 			*comma = 0;
+			if (c2) {
+				*c2 = 0;
+				if (strcmp(c2 + 1, "flows"))
+					die("bad config %s", argv[optind + i]);
+				cfg[i].flows = true;
+			}
 			cfg[i].tmpl = read_tmpl(comma + 1, &cfg[i].ntmpl);
 		}
 		if (fw_policy_parse_file(eq + 1, &cfg[i].pol, &err) ||
 		    fw_compile(&cfg[i].pol, &cfg[i].tables, &err))
 			die("%s", fw_err_format(&err, msg, sizeof(msg)));
+		/* NAME.vc / NAME.novc: the verdict cache forced on / off */
+		for (int d = 0; d < FW_NDIR; d++) {
+			if (strstr(cfg[i].name, ".novc"))
+				cfg[i].tables.dir[d].vcache = 0;
+			else if (strstr(cfg[i].name, ".vc"))
+				cfg[i].tables.dir[d].vcache = 1;
+		}
 		free(a);
 	}
 
@@ -1349,6 +1372,15 @@ static int cmd_testrun(int argc, char **argv)
 			uint32_t ns, retval;
 			double total = 0;
 
+			if (cfg[i].drop && cfg[i].flows) {	/* one packet per test run */
+				for (int k = 0; k < 32768; k++) {
+					if (tr_run(drop_fd, frame, 1, &ns, &retval))
+						die("test run: %s", strerror(errno));
+					total += ns;
+				}
+				printf("%s %d %.1f\n", cfg[i].name, r, total / 32768);
+				continue;
+			}
 			if (cfg[i].drop) {
 				if (tr_run(drop_fd, frame, repeat, &ns, &retval))
 					die("test run: %s", strerror(errno));
@@ -1363,6 +1395,23 @@ static int cmd_testrun(int argc, char **argv)
 				if (retval != XDP_DROP)
 					die("%s: the probe was not dropped (%u)", cfg[i].name, retval);
 				printf("%s %d %u\n", cfg[i].name, r, ns);
+				continue;
+			}
+			if (cfg[i].flows) {	/* each frame once: a new flow */
+				uint32_t runs = 0;
+
+				for (uint32_t k = 0; k < cfg[i].ntmpl * 2; k++, runs++) {
+					uint8_t f[FB_FRAME_LEN];
+
+					memcpy(f, frame, sizeof(f));
+					tmpl_to_frame(&cfg[i].tmpl[k % cfg[i].ntmpl], f);
+					if (tr_run(fw_fd, f, 1, &ns, &retval))
+						die("test run: %s", strerror(errno));
+					if (retval != XDP_DROP)
+						die("%s: frame %u was not dropped (%u)", cfg[i].name, k, retval);
+					total += ns;
+				}
+				printf("%s %d %.1f\n", cfg[i].name, r, total / runs);
 				continue;
 			}
 			for (uint32_t k = 0; k < TR_SPREAD_FRAMES; k++) {
@@ -1458,6 +1507,37 @@ static int cmd_memlock(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * fwbench vcache --pin-dir DIR on|off: the verdict cache of the active
+ * generation's tables (fw_tblcfg.vcache) forced on or off, for measuring
+ * a policy applied by fwctl both ways; the next apply sets it as compiled.
+ */
+static int cmd_vcache(int argc, char **argv)
+{
+	struct fw_state st = FW_STATE_INIT;
+	uint32_t gen;
+	int on;
+
+	if (argc != 4 || strcmp(argv[1], "--pin-dir") ||
+	    (strcmp(argv[3], "on") && strcmp(argv[3], "off")))
+		die("usage: fwbench vcache --pin-dir DIR on|off");
+	on = !strcmp(argv[3], "on");
+	if (fw_state_open(&st, argv[2], FW_ST_WRITE) || fw_read_active_gen(&st, &gen))
+		die("no firewall state under %s", argv[2]);
+	for (uint32_t d = 0; d < FW_NDIR; d++) {
+		uint32_t tbl = FW_TBL(gen, d);
+		struct fw_tblcfg cfg;
+
+		if (bpf_map_lookup_elem(st.fd[M_TBLCFG], &tbl, &cfg))
+			die("cannot read fw_tblcfg");
+		cfg.vcache = (uint8_t)on;
+		if (bpf_map_update_elem(st.fd[M_TBLCFG], &tbl, &cfg, BPF_EXIST))
+			die("cannot write fw_tblcfg");
+	}
+	fw_state_close(&st);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1471,7 +1551,9 @@ int main(int argc, char **argv)
 		return cmd_testrun(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "memlock"))
 		return cmd_memlock(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "vcache"))
+		return cmd_vcache(argc - 1, argv + 1);
 usage:
-	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock ... (see bench/README.md)\n");
+	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock|vcache ... (see bench/README.md)\n");
 	return 1;
 }

@@ -4,7 +4,10 @@
 #
 #   bench/testrun.sh [ROUNDS [REPEAT [RULE_COUNTS...]]]     (defaults: 5 1000000 1 100 1000 4096)
 #
-# Prints fwbench's "NAME ROUND NS" lines, then "NAME median [min-max]". Creates a namespace
+# Prints fwbench's "NAME ROUND NS" lines, then "NAME median [min-max]". With VC=1 in the
+# environment: each policy with the verdict cache off (.novc) and on (.vc), for the probe, the
+# spread frames (256 flows, each run REPEAT/256 times: hits) and .flows (65536 flows, one
+# packet per test run: every packet a miss; compare with xdpdrop.flows, the same fixed cost). Creates a namespace
 # with an idle veth pair (the holders, see bench/README.md) and a private bpffs; removes them.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,18 @@ mount -t bpf bpf "$BPFFS" || exit 1
 ip netns add "$NS" || exit 1
 ip -n "$NS" link add "fwtr$$a" type veth peer name "fwtr$$b" || exit 1
 ARGS=(xdpdrop=drop)
+if [ "${VC:-0}" = 1 ]; then	# the verdict cache off and on, side by side (bench/README.md)
+	ARGS+=("xdpdrop.flows=drop,flows")
+	for n in $COUNTS; do
+		"$FWBENCH" rules --rules "$n" --out "$TMP/r$n" >/dev/null || exit 1
+		"$FWBENCH" rules --rules "$n" --out "$TMP/f$n" --templates 65536 >/dev/null || exit 1
+		for v in novc vc; do
+			ARGS+=("fwctl.r$n.$v=$TMP/r$n.json" "fwctl.r$n.spread.$v=$TMP/r$n.json,$TMP/r$n.tmpl"
+			       "fwctl.r$n.flows.$v=$TMP/f$n.json,$TMP/f$n.tmpl,flows")
+		done
+	done
+	COUNTS=
+fi
 for n in $COUNTS; do
 	"$FWBENCH" rules --rules "$n" --out "$TMP/r$n" >/dev/null || exit 1
 	ARGS+=("fwctl.r$n=$TMP/r$n.json" "fwctl.r$n.spread=$TMP/r$n.json,$TMP/r$n.tmpl")

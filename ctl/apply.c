@@ -273,6 +273,44 @@ static int set_trie_get(const struct fw_state *st, uint32_t gen, int family)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * The verdict cache (dp/classify.h) keys its entries by fw_tblcfg.epoch:
+ * a value no table had before, given to a generation's tables when they are
+ * written, switched to (rollback) or their sets change, so that no entry
+ * computed from other tables or sets is ever read again.
+ */
+static uint32_t next_epoch(const struct fw_state *st)
+{
+	uint32_t e = 0;
+
+	for (uint32_t tbl = 0; tbl < FW_NTBL; tbl++) {
+		struct fw_tblcfg cfg;
+
+		if (!bpf_map_lookup_elem(st->fd[M_TBLCFG], &tbl, &cfg) && cfg.epoch > e)
+			e = cfg.epoch;
+	}
+	return e + 1;
+}
+
+int fw_epoch_bump(const struct fw_state *st, uint32_t gen)
+{
+	uint32_t e = next_epoch(st);
+
+	for (uint32_t d = 0; d < FW_NDIR; d++) {
+		uint32_t tbl = FW_TBL(gen & 1, d);
+		struct fw_tblcfg cfg;
+
+		if (bpf_map_lookup_elem(st->fd[M_TBLCFG], &tbl, &cfg))
+			return -errno;
+		if (!cfg.valid)
+			continue;
+		cfg.epoch = e;
+		if (bpf_map_update_elem(st->fd[M_TBLCFG], &tbl, &cfg, BPF_EXIST))
+			return -errno;
+	}
+	return 0;
+}
+
 int fw_set_add(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	       const struct fw_prefix *elems, size_t n)
 {
@@ -289,6 +327,8 @@ int fw_set_add(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	ret = set_insert(fd, slot, elems, n);
 	close(fd[0]);
 	close(fd[1]);
+	if (fw_epoch_bump(st, gen) && !ret)	/* cached verdicts are stale */
+		ret = -EIO;
 	return ret ? ret : (int)n;
 }
 
@@ -296,6 +336,7 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	       const struct fw_prefix *elems, size_t n)
 {
 	int fd[2], ret = 0;
+	size_t deleted = 0;
 
 	fd[0] = set_trie_get(st, gen, 4);
 	if (fd[0] < 0)
@@ -311,9 +352,14 @@ int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,
 
 		if (bpf_map_delete_elem(fd[f], key))
 			ret = -errno;
+		else
+			deleted++;
 	}
 	close(fd[0]);
 	close(fd[1]);
+	/* cached verdicts are stale if the set changed (else nothing changes) */
+	if (deleted && fw_epoch_bump(st, gen) && !ret)
+		ret = -EIO;
 	return ret ? ret : (int)n;
 }
 
@@ -415,7 +461,7 @@ static int write_meta(const struct fw_state *st, uint32_t gen,
 int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		    const struct fw_policy *pol, uint32_t *new_gen)
 {
-	uint32_t active, gen, zero = 0;
+	uint32_t active, gen, zero = 0, epoch;
 	struct fw_hw_tables hwt;
 	const char *what;
 	int ret, hw;
@@ -532,6 +578,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		goto fail;
 
 	what = "validate the standby generation";
+	epoch = next_epoch(st);
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
 		struct fw_tblcfg cfg = {
 			.valid = 1,
@@ -544,6 +591,8 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			.src_sets = t->dir[d].src_sets,
 			.dst_sets = t->dir[d].dst_sets,
 			.active = t->dir[d].active,
+			.vcache = t->dir[d].vcache,
+			.epoch = epoch,
 		};
 		uint32_t tbl = FW_TBL(gen, d);
 

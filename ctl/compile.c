@@ -830,6 +830,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 			return ret;
 	}
 	dt->active = active_fields(dt, d->src_any);
+	dt->vcache = dt->n_rules >= FW_VC_MIN_RULES;
 	return 0;
 }
 

@@ -42,6 +42,8 @@ int fw_switch_gen(const struct fw_state *st, uint32_t gen)
 	gen &= 1;
 	if (!fw_gen_valid(st, gen))
 		return -ENOENT;
+	if (fw_epoch_bump(st, gen))	/* verdicts cached before: stale */
+		return -EIO;
 	if (bpf_map_update_elem(st->fd[M_GEN], &zero, &gen, BPF_ANY))
 		return -errno;
 	return 0;

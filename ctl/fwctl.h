@@ -123,6 +123,7 @@ int fw_read_meta(const struct fw_state *st, uint32_t gen,
  * del return how many elements changed (>= 0) or -errno; del of an absent
  * element is -ENOENT. list fills *out (malloc'd) with the elements of slot.
  */
+int fw_epoch_bump(const struct fw_state *st, uint32_t gen);
 int fw_set_add(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	       const struct fw_prefix *elems, size_t n);
 int fw_set_del(const struct fw_state *st, uint32_t gen, uint32_t slot,

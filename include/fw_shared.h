@@ -26,6 +26,10 @@
 #define FW_WORDS		(FW_CHUNK_RULES / 64)	/* words per chunk */
 #define FW_MAX_CLASSES		40960	/* per generation, both directions */
 #define FW_MAX_CHUNKS		16384	/* distinct chunks 1.. per generation */
+#define FW_VC_ENTRIES		2048	/* verdict cache entries per CPU (issue 8) */
+#define FW_VC_MIN_RULES		64	/* tables this big use the verdict cache */
+#define FW_VC_MISS_RUN		64	/* after this many misses in a row (per CPU), */
+#define FW_VC_SKIP		1024	/* this many packets skip the verdict cache */
 #define FW_MAX_PREFIXES		262144	/* LPM entries per family, all tables */
 #define FW_NGEN			2	/* active + standby */
 #define FW_NDIR			2
@@ -149,10 +153,46 @@ struct fw_tblcfg {
 	__u8 flags;		/* FW_TF_* */
 	__u8 src_sets;		/* set slots the src field looks up */
 	__u8 dst_sets;		/* set slots the dst field looks up */
-	__u8 pad;
+	__u8 vcache;		/* 1: first match through the verdict cache (issue 8) */
 	__u32 active;		/* bit f: some rule constrains enum fw_class_field f */
+	__u32 epoch;		/* verdict-cache key: new on every apply, rollback, set change */
 };
-_Static_assert(sizeof(struct fw_tblcfg) == 20, "ABI");
+_Static_assert(sizeof(struct fw_tblcfg) == 24, "ABI");
+
+/*
+ * The verdict cache's key (fw_vcache, an LRU hash in each program object,
+ * not pinned; dp/classify.h): everything fw_match_fast() reads of a packet,
+ * with the fields no rule of the table constrains (cfg->active) zeroed, so
+ * that packets differing only there share an entry. epoch is new on every
+ * apply, rollback and set change (ctl/apply.c): an entry is never read
+ * against tables or sets other than those it was computed from.
+ */
+struct fw_vkey {
+	__u32 epoch;
+	__u32 ifindex;		/* FW_C_IFACE */
+	__u8 saddr[16];		/* FW_C_SRC or FW_C_SRCSET */
+	__u8 daddr[16];		/* FW_C_DST or FW_C_DSTSET */
+	__u16 sport, dport;	/* FW_C_SPORT, FW_C_DPORT (0 without ports) */
+	__u16 vlan;		/* FW_C_VLAN: id | 0x8000 when tagged */
+	__u8 tbl;		/* generation slot and direction */
+	__u8 family;
+	__u8 proto;		/* FW_C_PROTO */
+	__u8 has;		/* 1 ports, 2 tcp, 4 icmp: of the active fields */
+	__u8 tcp_flags;		/* FW_C_TCPFLAGS */
+	__u8 icmp_type;		/* FW_C_ICMPTYPE */
+	__u8 icmp_code;		/* FW_C_ICMPCODE */
+	__u8 ct;		/* FW_C_CT */
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct fw_vkey) == 56, "ABI");
+
+/* fw_vcache: PERCPU_ARRAY[FW_VC_ENTRIES], index = hash of the key. */
+struct fw_vcent {
+	struct fw_vkey k;
+	__u32 val;		/* first matching rule + 2; 1: none; 0: empty */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct fw_vcent) == 64, "ABI");
 
 struct fw_lpm4_key {
 	__u32 prefixlen;	/* 32 (tag) + prefix length */

@@ -21,6 +21,13 @@
 #include "gen.h"
 #include "dp/ctkey.h"
 
+/*
+ * The verdict cache (fw_tblcfg.vcache) of every table h_apply_json()
+ * applies: -1 as compiled (tables of FW_VC_MIN_RULES rules or more), 0 off,
+ * 1 on.
+ */
+static int h_vcache = -1;
+
 struct fw_harness {
 	char mnt[64];
 	char pin[128];
@@ -93,6 +100,8 @@ static int h_apply_json(struct fw_harness *h, const char *json, char *msg,
 		fw_policy_free(&pol);
 		return -1;
 	}
+	for (int d = 0; d < FW_NDIR && h_vcache >= 0; d++)
+		t.dir[d].vcache = (uint8_t)h_vcache;
 	if (fw_apply_tables(&h->st, &t, &pol, NULL))
 		snprintf(msg, size, "apply failed");
 	else
@@ -230,20 +239,60 @@ static long __attribute__((unused)) h_differential(struct fw_harness *h, uint64_
 			free(json);
 			return -1;
 		}
+		struct fw_pkt_desc d;
+		struct gen_frame f;
+		uint8_t frame[256];
+		size_t len = 0;
+
 		for (int k = 0; k < packets; k++) {
 			struct fw_model_verdict v;
-			struct fw_pkt_desc d;
-			struct gen_frame f;
 			unsigned int dir = rng_pct(&r, 75) ? 0 : 1;
-			uint8_t frame[256];
 			int verdict = -99, want;
 			uint64_t c0 = 0, s0;
 			bool bad;
-			size_t len;
 
-			gen_packet(&r, &pool, &d, &f);
-			d.ifindex = 1;
-			len = gen_frame_build(&d, &f, frame);
+			/*
+			 * A third of the packets is the previous one again (its
+			 * flow state drawn anew), a sixth the previous one with
+			 * one field from another packet: verdict-cache hits, and
+			 * near misses that a key missing a field would take for
+			 * hits.
+			 */
+			if (!len || rng_pct(&r, 50)) {
+				gen_packet(&r, &pool, &d, &f);
+				d.ifindex = 1;
+				len = gen_frame_build(&d, &f, frame);
+			} else if (rng_pct(&r, 33)) {
+				struct fw_pkt_desc d2;
+				struct gen_frame f2;
+
+				gen_packet(&r, &pool, &d2, &f2);
+				switch (rng_below(&r, 6)) {
+				case 0:
+					if (d2.family == d.family)
+						memcpy(d.saddr, d2.saddr, 16);
+					break;
+				case 1:
+					if (d2.family == d.family)
+						memcpy(d.daddr, d2.daddr, 16);
+					break;
+				case 2:
+					d.sport = d2.sport;
+					break;
+				case 3:
+					d.dport = d2.dport;
+					break;
+				case 4:
+					d.tcp_flags = d2.tcp_flags;
+					break;
+				default:
+					d.icmp_type = d2.icmp_type;
+					d.icmp_code = d2.icmp_code;
+					d.vlan = d2.vlan;
+					break;
+				}
+				len = gen_frame_build(&d, &f, frame);
+			}
 			if (h_ct_prepare(h, &pol, &r, frame, len, &d)) {
 				fprintf(log, "cannot set up the flow table\n");
 				fw_policy_free(&pol);

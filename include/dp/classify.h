@@ -464,9 +464,25 @@ __noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
  * share. Not pinned: each program object has its own. Every field read is
  * written first (a packet never sees another's values).
  */
+/*
+ * The verdict cache: direct-mapped, per CPU (no locks, no torn entries),
+ * one entry (struct fw_vcent) per key hash holding the whole key and the
+ * verdict; a miss overwrites it.
+ * LRU hash maps were measured and lost on misses (bench/README.md).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_VC_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct fw_vcent);
+} fw_vcache SEC(".maps");
+
 struct fw_scratch {
 	struct fw_matchreq mr;
 	struct fw_scanreq q;
+	struct fw_vkey vk __attribute__((aligned(8)));	/* read as 7 words */
+	__u32 vc_miss;		/* verdict-cache misses in a row */
+	__u32 vc_skip;		/* packets left to classify without the cache */
 };
 
 struct {
@@ -527,6 +543,104 @@ __noinline int fw_match_chunks(struct fw_matchreq *mr)
 	return -1;
 }
 
+/* pkt's verdict-cache key for table tbl (see struct fw_vkey). */
+static __always_inline void fw_vkey_fill(struct fw_vkey *k, struct fw_pkt *pkt,
+					 __u32 tbl, struct fw_tblcfg *cfg)
+{
+	__u32 act = cfg->active;
+	__u8 has = 0;
+
+	__builtin_memset(k, 0, sizeof(*k));
+	k->epoch = cfg->epoch;
+	k->tbl = tbl;
+	k->family = pkt->family;
+	if (act & (1u << FW_C_IFACE))
+		k->ifindex = pkt->ifindex;
+	if (act & (1u << FW_C_SRC | 1u << FW_C_SRCSET)) {
+		if (pkt->family == 4)
+			__builtin_memcpy(k->saddr, pkt->saddr, 4);
+		else
+			__builtin_memcpy(k->saddr, pkt->saddr, 16);
+	}
+	if (act & (1u << FW_C_DST | 1u << FW_C_DSTSET)) {
+		if (pkt->family == 4)
+			__builtin_memcpy(k->daddr, pkt->daddr, 4);
+		else
+			__builtin_memcpy(k->daddr, pkt->daddr, 16);
+	}
+	if (act & (1u << FW_C_PROTO))
+		k->proto = pkt->proto;
+	if (act & (1u << FW_C_SPORT | 1u << FW_C_DPORT) && pkt->has_ports) {
+		has |= 1;
+		if (act & (1u << FW_C_SPORT))
+			k->sport = pkt->sport;
+		if (act & (1u << FW_C_DPORT))
+			k->dport = pkt->dport;
+	}
+	if (act & (1u << FW_C_TCPFLAGS) && pkt->has_tcp) {
+		has |= 2;
+		k->tcp_flags = pkt->tcp_flags;
+	}
+	if (act & (1u << FW_C_ICMPTYPE | 1u << FW_C_ICMPCODE) && pkt->has_icmp) {
+		has |= 4;
+		if (act & (1u << FW_C_ICMPTYPE))
+			k->icmp_type = pkt->icmp_type;
+		if (act & (1u << FW_C_ICMPCODE))
+			k->icmp_code = pkt->icmp_code;
+	}
+	k->has = has;
+	if (act & (1u << FW_C_VLAN) && pkt->nvlan)
+		k->vlan = (pkt->vlan & 0xfff) | 0x8000;
+	if (act & (1u << FW_C_CT))
+		k->ct = pkt->ct & 3;
+}
+
+/*
+ * The first match of pkt (or -1) through the verdict cache, sc->vk being
+ * its key (fw_vkey_fill). Per CPU and never preempted by another program
+ * of this object on the same CPU, an entry is read and written whole.
+ */
+static __always_inline int fw_vc_match(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
+				       struct fw_tblcfg *cfg, struct fw_scratch *sc)
+{
+	__u64 *k = (__u64 *)&sc->vk, *ek, h, diff = 0;
+	struct fw_vcent *e;
+	__u32 idx;
+	int i, r;
+
+	/* a multiplicative hash of the key's seven words; the top bits index */
+	h = k[0] * 0x9e3779b97f4a7c15ULL;
+#pragma unroll
+	for (i = 1; i < (int)(sizeof(struct fw_vkey) / 8); i++)
+		h = (h ^ (h >> 29) ^ k[i]) * 0x9e3779b97f4a7c15ULL;
+	idx = (__u32)(h >> 40) & (FW_VC_ENTRIES - 1);
+	e = bpf_map_lookup_elem(&fw_vcache, &idx);
+	if (!e) {		/* cannot be: classify without it */
+		r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);
+		return r == FW_MATCH_CHUNKS ? fw_match_chunks(&sc->mr) : r;
+	}
+	ek = (__u64 *)&e->k;
+#pragma unroll
+	for (i = 0; i < (int)(sizeof(struct fw_vkey) / 8); i++)
+		diff |= ek[i] ^ k[i];
+	if (!diff && e->val) {
+		sc->vc_miss = 0;
+		return (int)e->val - 2;
+	}
+	if (++sc->vc_miss >= FW_VC_MISS_RUN) {
+		sc->vc_miss = 0;
+		sc->vc_skip = FW_VC_SKIP;
+	}
+	r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);
+	if (r == FW_MATCH_CHUNKS)
+		r = fw_match_chunks(&sc->mr);
+#pragma unroll
+	for (i = 0; i < (int)(sizeof(struct fw_vkey) / 8); i++)
+		ek[i] = k[i];
+	e->val = (__u32)(r + 2);
+	return r;
+}
+
 /*
  * First rule of table tbl (of generation gen, configuration cfg) matching
  * pkt: its index, or -1 if none.
@@ -541,6 +655,21 @@ static __always_inline int fw_first_match(struct fw_pkt *pkt, __u32 gen,
 	sc = bpf_map_lookup_elem(&fw_scratch, &zero);	/* inlined: per-CPU array */
 	if (!sc)
 		return -1;
+#ifndef FW_NO_VCACHE
+	/*
+	 * After FW_VC_MISS_RUN misses in a row (traffic of more keys than
+	 * the cache holds: a flood of new flows), the next FW_VC_SKIP
+	 * packets skip the cache: what it would cost them, it could not
+	 * give back.
+	 */
+	if (cfg->vcache) {
+		if (!sc->vc_skip) {
+			fw_vkey_fill(&sc->vk, pkt, tbl, cfg);
+			return fw_vc_match(pkt, gen, tbl, cfg, sc);
+		}
+		sc->vc_skip--;
+	}
+#endif
 	r = fw_match_fast(pkt, gen, tbl, cfg, &sc->mr);
 	return r == FW_MATCH_CHUNKS ? fw_match_chunks(&sc->mr) : r;
 }

@@ -3,7 +3,8 @@
  * fw-difftest - the randomized differential test at any size: random
  * policies and packets through the real XDP and tc programs
  * (BPF_PROG_TEST_RUN), each verdict, reason and matched rule compared with
- * the reference model. Ends with "difftest: N cases, M mismatches"; exit 1
+ * the reference model, every other policy with the verdict cache forced on
+ * (a third of the packets repeat the one before: cache hits). Ends with "difftest: N cases, M mismatches"; exit 1
  * on any mismatch. Usage: fw-difftest [--cases N] [--seed S]
  */
 #include <stdio.h>
@@ -36,7 +37,11 @@ int main(int argc, char **argv)
 	/* mostly small policies (dense overlaps), now and then a large one */
 	while (cases < want) {
 		uint64_t s = seed * 1000003u + (uint64_t)round;
-		long got = round % 50 == 49 ?
+		long got;
+
+		/* every other policy through the verdict cache, whatever its size */
+		h_vcache = round % 2 ? 1 : -1;
+		got = round % 50 == 49 ?
 			h_differential(&h, s, 1, 3000, 2000, &mismatches, stderr) :
 			h_differential(&h, s, 1, 40, 1000, &mismatches, stderr);
 
