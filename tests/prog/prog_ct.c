@@ -12,10 +12,8 @@
 #include <setjmp.h>
 #include <time.h>
 #include <cmocka.h>
-#include "../harness.h"
+#include "fixture.h"
 #include "dp/ctkey.h"
-
-static struct fw_harness H;
 
 #define CLI4 "198.18.0.2"
 #define SRV4 "198.19.0.2"
@@ -27,25 +25,6 @@ static struct fw_harness H;
 #define FIN 0x01
 #define RST 0x04
 #define PSH 0x08
-
-static int setup(void **state)
-{
-	return h_setup(&H);
-}
-
-static int teardown(void **state)
-{
-	h_teardown(&H);
-	return 0;
-}
-
-static void apply_json(const char *json)
-{
-	char msg[1024];
-
-	if (h_apply_json(&H, json, msg, sizeof(msg)))
-		fail_msg("%s", msg);
-}
 
 /* A frame of proto from src:sp to dst:dp (TCP flags, or ICMP type + id). */
 static size_t frame(uint8_t *b, const char *src, const char *dst, uint8_t proto,

@@ -12,28 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
-#include "../harness.h"
-
-static struct fw_harness H;
-
-static int setup(void **state)
-{
-	return h_setup(&H);
-}
-
-static int teardown(void **state)
-{
-	h_teardown(&H);
-	return 0;
-}
-
-static void apply_json(const char *json)
-{
-	char msg[1024];
-
-	if (h_apply_json(&H, json, msg, sizeof(msg)))
-		fail_msg("%s", msg);
-}
+#include "fixture.h"
 
 /* Run fd on pkt; the verdict, with the output frame in out (*olen). */
 static int run_out(int fd, const uint8_t *pkt, size_t len, uint8_t *out, size_t *olen)

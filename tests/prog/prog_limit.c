@@ -21,29 +21,8 @@
 #include <sched.h>
 #include <time.h>
 #include <cmocka.h>
-#include "../harness.h"
+#include "fixture.h"
 #include "limit.h"
-
-static struct fw_harness H;
-
-static int setup(void **state)
-{
-	return h_setup(&H);
-}
-
-static int teardown(void **state)
-{
-	h_teardown(&H);
-	return 0;
-}
-
-static void apply_json(const char *json)
-{
-	char msg[1024];
-
-	if (h_apply_json(&H, json, msg, sizeof(msg)))
-		fail_msg("%s", msg);
-}
 
 /* Run one frame (up to 2 KiB) through fd, repeat times: the last verdict. */
 static int run_n(int fd, const void *pkt, size_t len, int repeat)

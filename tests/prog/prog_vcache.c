@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "../harness.h"
+#define FIXTURE_OWN_SETUP	/* pinned to one CPU, and the cache map opened */
+#include "fixture.h"
 
-static struct fw_harness H;
 static int vc_fd = -1;		/* the XDP program's fw_vcache */
 
 static int setup(void **state)
@@ -46,14 +46,6 @@ static int run_xdp(const void *pkt, size_t len)
 	if (ret)
 		fail_msg("test run: %s", strerror(-ret));
 	return v;
-}
-
-static void apply_json(const char *json)
-{
-	char msg[1024];
-
-	if (h_apply_json(&H, json, msg, sizeof(msg)))
-		fail_msg("%s", msg);
 }
 
 static uint64_t rule_count(int rule)

@@ -10,20 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "../harness.h"
-
-static struct fw_harness H;
-
-static int setup(void **state)
-{
-	return h_setup(&H);
-}
-
-static int teardown(void **state)
-{
-	h_teardown(&H);
-	return 0;
-}
+#include "fixture.h"
 
 static int run_fd(int fd, const void *pkt, size_t len)
 {
@@ -42,14 +29,6 @@ static int run_xdp(const void *pkt, size_t len)
 static int run_tc(const void *pkt, size_t len)
 {
 	return run_fd(H.tc_fd, pkt, len);
-}
-
-static void apply_json(const char *json)
-{
-	char msg[1024];
-
-	if (h_apply_json(&H, json, msg, sizeof(msg)))
-		fail_msg("%s", msg);
 }
 
 static uint64_t reason_count(unsigned int dir, unsigned int reason)
