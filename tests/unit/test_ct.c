@@ -18,36 +18,12 @@
 #include <string.h>
 
 #include "policy.h"
+#include "parse.h"
 #include "compile.h"
 #include "model.h"
 #include "dp/ctkey.h"
 
 #define S(x) (x * 1000000000ULL)
-
-static void parse_ok(const char *json, struct fw_policy *pol)
-{
-	struct fw_err err;
-	char buf[1024];
-
-	memset(pol, 0, sizeof(*pol));
-	if (fw_policy_parse_buf(json, strlen(json), "policy.json", pol, &err))
-		fail_msg("%s", fw_err_format(&err, buf, sizeof(buf)));
-}
-
-static void expect_error(const char *json, const char *want)
-{
-	struct fw_policy pol;
-	struct fw_err err;
-	char buf[1024];
-	int ret = fw_policy_parse_buf(json, strlen(json), "policy.json", &pol, &err);
-
-	fw_err_format(&err, buf, sizeof(buf));
-	if (ret != -EINVAL || strcmp(buf, want))
-		print_error("document:\n%s\n", json);
-	assert_int_equal(ret, -EINVAL);
-	assert_string_equal(buf, want);
-	fw_policy_free(&pol);
-}
 
 static void test_defaults(void **state)
 {

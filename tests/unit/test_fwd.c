@@ -17,31 +17,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "parse.h"
 #include "compile.h"
 #include "model.h"
 #include "fwd.h"
-
-static void parse_ok(const char *json, struct fw_policy *pol)
-{
-	struct fw_err err;
-	char buf[1024];
-
-	memset(pol, 0, sizeof(*pol));
-	if (fw_policy_parse_buf(json, strlen(json), "policy.json", pol, &err))
-		fail_msg("%s", fw_err_format(&err, buf, sizeof(buf)));
-}
-
-static void expect_error(const char *json, const char *want)
-{
-	struct fw_policy pol;
-	struct fw_err err;
-	char buf[1024];
-
-	assert_int_equal(fw_policy_parse_buf(json, strlen(json), "policy.json", &pol, &err),
-			 -EINVAL);
-	assert_string_equal(fw_err_format(&err, buf, sizeof(buf)), want);
-	fw_policy_free(&pol);
-}
 
 static int resolve(const char *name)
 {

@@ -20,33 +20,10 @@
 
 #include "fwctl.h"
 #include "limit.h"
+#include "parse.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define TICKS_PER_S	(1000000000.0 * (1 << FW_LIMIT_TICK_SHIFT))
-
-static void parse_ok(const char *json, struct fw_policy *pol)
-{
-	struct fw_err err;
-	char buf[1024];
-
-	if (fw_policy_parse_buf(json, strlen(json), "policy.json", pol, &err))
-		fail_msg("%s\n%s", fw_err_format(&err, buf, sizeof(buf)), json);
-}
-
-static void expect_error(const char *json, const char *want)
-{
-	struct fw_policy pol = { 0 };
-	struct fw_err err;
-	char buf[1024];
-	int ret = fw_policy_parse_buf(json, strlen(json), "policy.json", &pol, &err);
-
-	fw_err_format(&err, buf, sizeof(buf));
-	if (ret != -EINVAL || strcmp(buf, want))
-		print_error("document:\n%s\n", json);
-	assert_int_equal(ret, -EINVAL);
-	assert_string_equal(buf, want);
-	fw_policy_free(&pol);
-}
 
 static void test_rate_strings(void **state)
 {
