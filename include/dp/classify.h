@@ -170,6 +170,28 @@ static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
 #define FW_SLOTS	6
 
 /*
+ * Word w of the AND of the six chunks; a chunk repeated from the one before
+ * (fewer fields than slots) is not loaded again.
+ */
+static __always_inline __u64 fw_and6(__u64 *b0, __u64 *b1, __u64 *b2, __u64 *b3,
+				     __u64 *b4, __u64 *b5, __u32 w)
+{
+	__u64 m = b0[w];
+
+	if (b1 != b0)
+		m &= b1[w];
+	if (b2 != b1)
+		m &= b2[w];
+	if (b3 != b2)
+		m &= b3[w];
+	if (b4 != b3)
+		m &= b4[w];
+	if (b5 != b4)
+		m &= b5[w];
+	return m;
+}
+
+/*
  * The first rule set in all six 64-word chunks, visiting the words whose bit
  * is set in sum. Inlined once per number of fields, with the repeated
  * chunks folded away by the compiler, so each word costs one load per field.
@@ -190,17 +212,7 @@ static __always_inline int fw_scan(__u64 *b0, __u64 *b1, __u64 *b2, __u64 *b3,
 				break;
 			continue;
 		}
-		m = b0[i];
-		if (b1 != b0)
-			m &= b1[i];
-		if (b2 != b1)
-			m &= b2[i];
-		if (b3 != b2)
-			m &= b3[i];
-		if (b4 != b3)
-			m &= b4[i];
-		if (b5 != b4)
-			m &= b5[i];
+		m = fw_and6(b0, b1, b2, b3, b4, b5, i);
 		if (m)
 			return i * 64 + fw_ctz64(m);
 	}
@@ -215,17 +227,7 @@ sparse:
 		w = fw_ctz64(sum) & 63;
 		if (w >= FW_WORDS)
 			break;
-		m = b0[w];
-		if (b1 != b0)
-			m &= b1[w];
-		if (b2 != b1)
-			m &= b2[w];
-		if (b3 != b2)
-			m &= b3[w];
-		if (b4 != b3)
-			m &= b4[w];
-		if (b5 != b4)
-			m &= b5[w];
+		m = fw_and6(b0, b1, b2, b3, b4, b5, w);
 		if (m)
 			return w * 64 + fw_ctz64(m);
 		sum &= sum - 1;
