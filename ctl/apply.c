@@ -410,7 +410,8 @@ int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	return ret;
 }
 
-static int zero_counters(const struct fw_state *st, uint32_t tbl)
+/* Zero table tbl's FW_NCNT per-CPU counters in fd (fw_rcnt, fw_rlim). */
+static int zero_counters(int fd, uint32_t tbl)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	void *zeros;
@@ -421,7 +422,7 @@ static int zero_counters(const struct fw_state *st, uint32_t tbl)
 	zeros = calloc((size_t)FW_NCNT * (size_t)ncpu, sizeof(struct fw_counter));
 	if (!zeros)
 		return -ENOMEM;
-	ret = array_fill(st->fd[M_RCNT], tbl * FW_NCNT, zeros,
+	ret = array_fill(fd, tbl * FW_NCNT, zeros,
 			 sizeof(struct fw_counter) * (size_t)ncpu, FW_NCNT);
 	free(zeros);
 	return ret;
@@ -534,9 +535,9 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		if (ret)
 			goto fail;
 		what = "reset the rule counters";
-		ret = zero_counters(st, tbl);
-		if (!ret)
-			ret = fw_limits_zero_counters(st, tbl);
+		ret = zero_counters(st->fd[M_RCNT], tbl);
+		if (!ret)	/* and the over-limit counters of rate limits */
+			ret = zero_counters(st->fd[M_RLIM], tbl);
 		if (ret)
 			goto fail;
 		what = "write the log limits";

@@ -34,8 +34,6 @@ struct fw_state;
  * epochs ignored): 0 or -errno.
  */
 int fw_limits_write(const struct fw_state *st, uint32_t gen, const struct fw_tables *t);
-/* Zero table tbl's over-limit counters (fw_rlim): 0 or -errno. */
-int fw_limits_zero_counters(const struct fw_state *st, uint32_t tbl);
 /* The over-limit counter of rule r of table tbl: 0 or -errno. */
 int fw_limit_over_count(const struct fw_state *st, uint32_t tbl, uint32_t r,
 			struct fw_counter *c);

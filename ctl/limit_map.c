@@ -46,38 +46,6 @@ int fw_limits_write(const struct fw_state *st, uint32_t gen, const struct fw_tab
 	return 0;
 }
 
-int fw_limits_zero_counters(const struct fw_state *st, uint32_t tbl)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t *keys, count = FW_NCNT;
-	void *zeros;
-	int ret = 0;
-
-	if (ncpu < 0)
-		return ncpu;
-	zeros = calloc((size_t)FW_NCNT * (size_t)ncpu, sizeof(struct fw_counter));
-	keys = malloc(FW_NCNT * sizeof(*keys));
-	if (!zeros || !keys) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (uint32_t i = 0; i < FW_NCNT; i++)
-		keys[i] = tbl * FW_NCNT + i;
-	if (bpf_map_update_batch(st->fd[M_RLIM], keys, zeros, &count, &opts)) {
-		for (uint32_t i = 0; i < FW_NCNT; i++) {	/* no batch ops */
-			if (bpf_map_update_elem(st->fd[M_RLIM], &keys[i], zeros, BPF_ANY)) {
-				ret = -errno;
-				break;
-			}
-		}
-	}
-out:
-	free(zeros);
-	free(keys);
-	return ret;
-}
-
 int fw_limit_over_count(const struct fw_state *st, uint32_t tbl, uint32_t r,
 			struct fw_counter *c)
 {
