@@ -85,6 +85,11 @@ void fw_state_close(struct fw_state *st);
 int fw_state_unpin(struct fw_state *st);
 
 int fw_read_active_gen(const struct fw_state *st, uint32_t *gen);
+/*
+ * Sum entry idx of a per-CPU map whose value is n __u64 (fw_counter,
+ * fw_logcnt) over the CPUs into out[n]; 0 or -errno.
+ */
+int fw_read_percpu_sum(int fd, uint32_t idx, uint64_t *out, size_t n);
 /* Sum a per-CPU counter; 0 or -errno. */
 int fw_read_counter(int fd, uint32_t idx, struct fw_counter *out);
 

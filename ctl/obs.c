@@ -39,28 +39,8 @@ int fw_log_write(const struct fw_state *st, uint32_t tbl, const struct fw_dir_ta
 
 int fw_read_logcnt(const struct fw_state *st, uint32_t slot, struct fw_logcnt *out)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct fw_logcnt *v;
-
-	memset(out, 0, sizeof(*out));
-	if (ncpu < 0)
-		return ncpu;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(st->fd[M_LOGCNT], &slot, v)) {
-		free(v);
-		return -errno;
-	}
-	for (int i = 0; i < ncpu; i++) {
-		out->seen += v[i].seen;
-		out->sampled += v[i].sampled;
-		out->emitted += v[i].emitted;
-		out->suppressed += v[i].suppressed;
-		out->lost += v[i].lost;
-	}
-	free(v);
-	return 0;
+	return fw_read_percpu_sum(st->fd[M_LOGCNT], slot, (uint64_t *)out,
+				  sizeof(*out) / sizeof(uint64_t));
 }
 
 static int cmp_ifstat(const void *a, const void *b)

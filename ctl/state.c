@@ -258,25 +258,29 @@ int fw_read_active_gen(const struct fw_state *st, uint32_t *gen)
 	return 0;
 }
 
-int fw_read_counter(int fd, uint32_t idx, struct fw_counter *out)
+int fw_read_percpu_sum(int fd, uint32_t idx, uint64_t *out, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct fw_counter *v;
+	uint64_t *v;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, n * sizeof(*out));
 	if (ncpu < 0)
 		return ncpu;
-	v = calloc((size_t)ncpu, sizeof(*v));
+	v = calloc((size_t)ncpu * n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(fd, &idx, v)) {
 		free(v);
 		return -errno;
 	}
-	for (int i = 0; i < ncpu; i++) {
-		out->packets += v[i].packets;
-		out->bytes += v[i].bytes;
-	}
+	for (int i = 0; i < ncpu; i++)
+		for (size_t j = 0; j < n; j++)
+			out[j] += v[(size_t)i * n + j];
 	free(v);
 	return 0;
+}
+
+int fw_read_counter(int fd, uint32_t idx, struct fw_counter *out)
+{
+	return fw_read_percpu_sum(fd, idx, (uint64_t *)out, sizeof(*out) / sizeof(uint64_t));
 }
