@@ -29,6 +29,9 @@ int open_for_read(struct fw_state *st, bool *loaded);
 /* The active generation's policy, re-parsed from its pinned text. */
 int load_active(const struct fw_state *st, uint32_t *gen,
 		struct fw_meta_info *mi, struct fw_policy *pol);
+/* An interface's name, or "ifN" when ifindex has none in this namespace. */
+#define FW_IFNAME_SIZE	(IF_NAMESIZE + 8)
+const char *fw_if_name(uint32_t ifindex, char buf[FW_IFNAME_SIZE]);
 /* Index of the set called name in pol, or -1. */
 int find_set(const struct fw_policy *pol, const char *name);
 

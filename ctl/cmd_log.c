@@ -142,28 +142,38 @@ static const char *reason_name(uint8_t r)
 	return r < __FW_R_MAX ? fw_reason_names[r] : "?";
 }
 
+/* What the text and JSON lines both say of an event, in words. */
+struct ev_words {
+	char time[48], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	char ifname[FW_IFNAME_SIZE], proto[8];
+};
+
+static void ev_words(const struct fw_event *e, uint64_t real, struct ev_words *w)
+{
+	time_str(real, w->time, sizeof(w->time));
+	addr_str(e, e->saddr, w->src, sizeof(w->src));
+	addr_str(e, e->daddr, w->dst, sizeof(w->dst));
+	proto_str(e->proto, w->proto, sizeof(w->proto));
+	fw_if_name(e->ifindex, w->ifname);
+}
+
 static void print_json(struct log_ctx *c, const struct fw_event *e, uint64_t real)
 {
-	char tbuf[48], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ifname[IF_NAMESIZE], p[8];
 	char hex[2 * FW_LOG_SNAP + 1];
 	const char *act = fw_action_name(e->action);
+	struct ev_words w;
 	json_t *o;
 
-	time_str(real, tbuf, sizeof(tbuf));
-	addr_str(e, e->saddr, src, sizeof(src));
-	addr_str(e, e->daddr, dst, sizeof(dst));
-	proto_str(e->proto, p, sizeof(p));
-	if (!if_indextoname(e->ifindex, ifname))
-		snprintf(ifname, sizeof(ifname), "if%u", e->ifindex);
+	ev_words(e, real, &w);
 	for (unsigned int i = 0; i < e->cap_len && i < FW_LOG_SNAP; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e->data[i]);
 	hex[2 * (e->cap_len < FW_LOG_SNAP ? e->cap_len : FW_LOG_SNAP)] = '\0';
 	o = json_pack("{s:s,s:I,s:s,s:i,s:s,s:i,s:s,s:i,s:s,s:s,s:i,s:s,s:s,s:s,s:i,s:i,s:s}",
-		      "time", tbuf, "ts_ns", (json_int_t)e->ts_ns, "interface", ifname,
+		      "time", w.time, "ts_ns", (json_int_t)e->ts_ns, "interface", w.ifname,
 		      "ifindex", (int)e->ifindex, "direction", dir_name(e->dir),
 		      "rule", (int)e->rule, "id", rule_id(c, e), "generation", (int)e->gen,
 		      "action", act ? act : "?", "reason", reason_name(e->reason),
-		      "family", (int)e->family, "protocol", p, "src", src, "dst", dst,
+		      "family", (int)e->family, "protocol", w.proto, "src", w.src, "dst", w.dst,
 		      "len", (int)e->orig_len, "captured", (int)e->cap_len, "data", hex);
 	if (e->flags & FW_EV_PORTS) {
 		json_object_set_new(o, "src_port", json_integer(e->sport));
@@ -186,23 +196,18 @@ static void print_json(struct log_ctx *c, const struct fw_event *e, uint64_t rea
 
 static void print_text(struct log_ctx *c, const struct fw_event *e, uint64_t real)
 {
-	char tbuf[48], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ifname[IF_NAMESIZE], p[8];
 	const char *id = rule_id(c, e), *act = fw_action_name(e->action);
 	bool v6 = e->family == 6;
+	struct ev_words w;
 
-	time_str(real, tbuf, sizeof(tbuf));
-	addr_str(e, e->saddr, src, sizeof(src));
-	addr_str(e, e->daddr, dst, sizeof(dst));
-	proto_str(e->proto, p, sizeof(p));
-	if (!if_indextoname(e->ifindex, ifname))
-		snprintf(ifname, sizeof(ifname), "if%u", e->ifindex);
-	printf("%s %s %s rule %u%s%s%s %s (%s) %s ", tbuf, dir_name(e->dir), ifname, e->rule,
-	       *id ? " (" : "", id, *id ? ")" : "", act ? act : "?", reason_name(e->reason), p);
+	ev_words(e, real, &w);
+	printf("%s %s %s rule %u%s%s%s %s (%s) %s ", w.time, dir_name(e->dir), w.ifname, e->rule,
+	       *id ? " (" : "", id, *id ? ")" : "", act ? act : "?", reason_name(e->reason), w.proto);
 	if (e->flags & FW_EV_PORTS)
-		printf("%s%s%s:%u > %s%s%s:%u", v6 ? "[" : "", src, v6 ? "]" : "", e->sport,
-		       v6 ? "[" : "", dst, v6 ? "]" : "", e->dport);
+		printf("%s%s%s:%u > %s%s%s:%u", v6 ? "[" : "", w.src, v6 ? "]" : "", e->sport,
+		       v6 ? "[" : "", w.dst, v6 ? "]" : "", e->dport);
 	else
-		printf("%s > %s", src, dst);
+		printf("%s > %s", w.src, w.dst);
 	if (e->flags & FW_EV_ICMP)
 		printf(" type %u code %u", e->sport, e->dport);
 	if (e->flags & FW_EV_TCP) {

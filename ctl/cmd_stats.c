@@ -103,13 +103,6 @@ static int snap_take(const struct fw_state *st, struct snap *s)
 	return 0;
 }
 
-static const char *if_name(uint32_t ifindex, char buf[IF_NAMESIZE + 8])
-{
-	if (!if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE + 8, "if%u", ifindex);
-	return buf;
-}
-
 static json_t *counter_obj(const struct fw_counter *c)
 {
 	return json_pack("{s:I,s:I}", "packets", (json_int_t)c->packets,
@@ -130,7 +123,7 @@ static json_t *snap_json(const struct snap *s)
 {
 	json_t *doc = json_pack("{s:i}", "version", 1), *rules = json_array(),
 	       *defaults = json_object(), *ifs = json_array(), *limits = json_array();
-	char name[IF_NAMESIZE + 8];
+	char name[FW_IFNAME_SIZE];
 
 	for (int d = 0; d < FW_NDIR; d++) {
 		json_t *o = json_object();
@@ -172,7 +165,7 @@ static json_t *snap_json(const struct snap *s)
 	json_object_set_new(doc, "limits", limits);
 	for (int i = 0; i < s->n_ifs; i++) {
 		const struct fw_ifstat_entry *e = &s->ifs[i];
-		json_t *o = json_pack("{s:s,s:i,s:s}", "name", if_name(e->key.ifindex, name),
+		json_t *o = json_pack("{s:s,s:i,s:s}", "name", fw_if_name(e->key.ifindex, name),
 				      "ifindex", (int)e->key.ifindex,
 				      "direction", e->key.dir < FW_NDIR ? dir_names[e->key.dir] : "?");
 
@@ -187,7 +180,7 @@ static json_t *snap_json(const struct snap *s)
 
 static void snap_text(const struct snap *s)
 {
-	char name[IF_NAMESIZE + 8];
+	char name[FW_IFNAME_SIZE];
 	bool any_log = false;
 
 	printf("%-18s %14s %16s %14s %16s\n", "reason", "ingress pkts",
@@ -203,7 +196,7 @@ static void snap_text(const struct snap *s)
 	for (int i = 0; i < s->n_ifs; i++) {
 		const struct fw_ifstat_entry *e = &s->ifs[i];
 
-		printf("%-16s %-8s %12llu %14llu %12llu %14llu\n", if_name(e->key.ifindex, name),
+		printf("%-16s %-8s %12llu %14llu %12llu %14llu\n", fw_if_name(e->key.ifindex, name),
 		       e->key.dir < FW_NDIR ? dir_names[e->key.dir] : "?",
 		       (unsigned long long)e->st.act[FW_ACT_PASS].packets,
 		       (unsigned long long)e->st.act[FW_ACT_PASS].bytes,
@@ -322,7 +315,7 @@ static void prom_limits(FILE *f, const struct snap *s)
 static void prom_write(FILE *f, const struct snap *s)
 {
 	static const char *const log_results[] = { "emitted", "suppressed", "lost" };
-	char name[IF_NAMESIZE + 8], idx[24], sha[65];
+	char name[FW_IFNAME_SIZE], idx[24], sha[65];
 
 	prom_family(f, "fwctl_reason_packets_total", "counter",
 		    "Packets by direction and verdict reason.");
@@ -365,7 +358,7 @@ static void prom_write(FILE *f, const struct snap *s)
 				continue;
 			for (int a = 0; a < __FW_ACT_MAX; a++) {
 				fprintf(f, "%s{", fam);
-				prom_label(f, "interface", if_name(e->key.ifindex, name), true);
+				prom_label(f, "interface", fw_if_name(e->key.ifindex, name), true);
 				prom_label(f, "direction", dir_names[e->key.dir], false);
 				prom_label(f, "action", fw_action_name((unsigned int)a), false);
 				fprintf(f, "} %llu\n", (unsigned long long)(b ? e->st.act[a].bytes
@@ -449,7 +442,7 @@ static void watch_report(const struct snap *a, const struct snap *b)
 {
 	static const struct fw_counter zero;
 	double dt = b->t - a->t;
-	char name[IF_NAMESIZE + 8], tbuf[32];
+	char name[FW_IFNAME_SIZE], tbuf[32];
 	bool same_policy = a->have_policy && b->have_policy && a->gen == b->gen &&
 			   a->loaded_ns == b->loaded_ns;
 	time_t now = time(NULL);
@@ -465,7 +458,7 @@ static void watch_report(const struct snap *a, const struct snap *b)
 
 		for (int i = 0; i < b->n_ifs; i++) {
 			const struct fw_ifstat_entry *e = &b->ifs[i], *p = find_if(a, &e->key);
-			json_t *o = json_pack("{s:s,s:s}", "name", if_name(e->key.ifindex, name),
+			json_t *o = json_pack("{s:s,s:s}", "name", fw_if_name(e->key.ifindex, name),
 					      "direction", e->key.dir < FW_NDIR ? dir_names[e->key.dir] : "?");
 
 			for (int k = 0; k < __FW_ACT_MAX; k++)
@@ -504,7 +497,7 @@ static void watch_report(const struct snap *a, const struct snap *b)
 		const struct fw_ifstat_entry *e = &b->ifs[i], *p = find_if(a, &e->key);
 		const struct fw_ifstat *ps = p ? &p->st : NULL;
 
-		printf("  %-16s %-8s %12.1f %14.0f %12.1f %14.0f\n", if_name(e->key.ifindex, name),
+		printf("  %-16s %-8s %12.1f %14.0f %12.1f %14.0f\n", fw_if_name(e->key.ifindex, name),
 		       e->key.dir < FW_NDIR ? dir_names[e->key.dir] : "?",
 		       rate(e->st.act[FW_ACT_PASS].packets, ps ? ps->act[FW_ACT_PASS].packets : 0, dt),
 		       8 * rate(e->st.act[FW_ACT_PASS].bytes, ps ? ps->act[FW_ACT_PASS].bytes : 0, dt),

@@ -1175,6 +1175,13 @@ static int cmd_flush(int argc, char **argv)
 	return rc;
 }
 
+const char *fw_if_name(uint32_t ifindex, char buf[FW_IFNAME_SIZE])
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, FW_IFNAME_SIZE, "if%u", ifindex);
+	return buf;
+}
+
 int find_set(const struct fw_policy *pol, const char *name)
 {
 	for (size_t i = 0; i < pol->n_sets; i++)
