@@ -13,13 +13,17 @@ int fw_xdp_ingress(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	__u64 len = end - data;
 	struct fw_pkt pkt = { .ifindex = ctx->ingress_ifindex };
+	struct fw_tblcfg *cfg;
+	__u32 gen = 0;
 	int parsed;
 	__u8 act;
 
 	parsed = fw_parse(data, end, len, true, &pkt);
-	if (parsed == FW_PARSE_OK && fw_xdp_unnat(ctx, &pkt))
+	/* one policy generation for the reverse NAT and the rules alike */
+	cfg = fw_active_table(FW_DIR_INGRESS, &gen);
+	if (parsed == FW_PARSE_OK && fw_xdp_unnat(ctx, &pkt, gen, cfg))
 		parsed = FW_PARSE_MALFORMED;
-	act = fw_decide(ctx, &pkt, parsed, FW_DIR_INGRESS, len);
+	act = fw_decide_in(ctx, &pkt, parsed, FW_DIR_INGRESS, len, gen, cfg);
 	if (act == FW_ACT_REDIRECT) {
 		int ret = fw_xdp_forward(ctx, &pkt, len);
 

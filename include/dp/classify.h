@@ -11,7 +11,8 @@
  * says so (dp/log.h; ctx: the program's context, for the packet's bytes);
  * or FW_ACT_REDIRECT (counted under its rule; dp/fwd.h counts the reason).
  * A matched rule is copied to pkt->act (and its generation to pkt->gen)
- * for dp/fwd.h. Per packet: the active generation
+ * for dp/fwd.h. fw_decide_in() is the same on a table the caller already
+ * read with fw_active_table() (XDP: for the reverse NAT too). Per packet: the active generation
  * and table config (array reads), up to two LPM lookups (src, dst), one per
  * named set the table uses, one hash lookup when rules match interfaces, the
  * conntrack lookup when the policy tracks flows (dp/ct.h), and
@@ -683,25 +684,39 @@ static __always_inline __u8 fw_verdict(__u32 dir, __u32 reason, __u64 bytes,
 	return action;
 }
 
-static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
-				      __u32 dir, __u64 bytes)
+/*
+ * The active generation (*gen) and its table for dir: read once per packet,
+ * so that everything the packet goes through (the ingress reverse NAT, the
+ * rules) is of one policy even while an apply flips the generation. NULL
+ * before any policy.
+ */
+static __always_inline struct fw_tblcfg *fw_active_table(__u32 dir, __u32 *gen)
 {
-	struct fw_tblcfg *cfg;
-	struct fw_rule *rule;
-	struct fw_ct_ctx cx;
-	__u32 zero = 0, gen, tbl, idx, reason;
-	__u32 *genp;
-	__u8 act;
-	int r;
+	__u32 zero = 0, tbl, *genp;
 
 	genp = bpf_map_lookup_elem(&FW_MAP_GEN, &zero);
 	if (!genp)
-		return fw_verdict(dir, FW_R_NO_POLICY, bytes, FW_ACT_PASS);
-	gen = *genp & 1;
-	tbl = FW_TBL(gen, dir);
-	cfg = bpf_map_lookup_elem(&FW_MAP_TBLCFG, &tbl);
+		return NULL;
+	*gen = *genp & 1;
+	tbl = FW_TBL(*gen, dir);
+	return bpf_map_lookup_elem(&FW_MAP_TBLCFG, &tbl);
+}
+
+/* fw_decide() on the table fw_active_table() gave (gen, cfg). */
+static __always_inline __u8 fw_decide_in(void *ctx, struct fw_pkt *pkt, int parsed,
+					 __u32 dir, __u64 bytes, __u32 gen,
+					 struct fw_tblcfg *cfg)
+{
+	struct fw_rule *rule;
+	struct fw_ct_ctx cx;
+	__u32 tbl, idx, reason;
+	__u8 act;
+	int r;
+
 	if (!cfg || !cfg->valid)
 		return fw_verdict(dir, FW_R_NO_POLICY, bytes, FW_ACT_PASS);
+	gen &= 1;
+	tbl = FW_TBL(gen, dir);
 
 	if (parsed == FW_PARSE_MALFORMED) {
 		if (cfg->malformed_action == FW_ACT_PASS)
@@ -788,6 +803,15 @@ static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
 	/* the verdict is final here: log it as it is */
 	fw_log_event(ctx, pkt, dir, gen, tbl, r, rule, act, reason, bytes);
 	return fw_verdict(dir, reason, bytes, act);
+}
+
+static __always_inline __u8 fw_decide(void *ctx, struct fw_pkt *pkt, int parsed,
+				      __u32 dir, __u64 bytes)
+{
+	__u32 gen = 0;
+	struct fw_tblcfg *cfg = fw_active_table(dir, &gen);
+
+	return fw_decide_in(ctx, pkt, parsed, dir, bytes, gen, cfg);
 }
 
 #endif /* FW_DP_CLASSIFY_H */

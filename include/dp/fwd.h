@@ -3,7 +3,8 @@
  * dp/fwd.h - forwarding (issue 6): XDP redirect, fib forwarding, the ingress
  * reverse of static NAT, and tc egress rewriting. API:
  *
- *   int  fw_xdp_unnat(struct xdp_md *ctx, struct fw_pkt *pkt);
+ *   int  fw_xdp_unnat(struct xdp_md *ctx, struct fw_pkt *pkt, __u32 gen,
+ *                     const struct fw_tblcfg *cfg);
  *        ingress, before the rules: a packet to (from) a static-NAT address
  *        gets its original destination (source) back, checksums updated
  *        incrementally by hand (XDP has no csum helpers); pkt follows.
@@ -168,21 +169,14 @@ static __always_inline int fw_xdp_nat_apply(struct xdp_md *ctx,
  * NAT. 0, or -1 when the packet cannot be rewritten (counted malformed by
  * the caller).
  */
-static __always_inline int fw_xdp_unnat(struct xdp_md *ctx, struct fw_pkt *pkt)
+static __always_inline int fw_xdp_unnat(struct xdp_md *ctx, struct fw_pkt *pkt,
+					__u32 gen, const struct fw_tblcfg *cfg)
 {
-	struct fw_tblcfg *cfg;
 	struct fw_nat_val *v;
-	__u32 zero = 0, tbl, *genp;
-	__u8 gen;
 
-	genp = bpf_map_lookup_elem(&FW_MAP_GEN, &zero);
-	if (!genp)
-		return 0;
-	gen = *genp & 1;
-	tbl = FW_TBL(gen, FW_DIR_INGRESS);
-	cfg = bpf_map_lookup_elem(&FW_MAP_TBLCFG, &tbl);
 	if (!cfg || !cfg->valid || !(cfg->flags & (FW_TF_NAT | FW_TF_NAT_SRC)))
 		return 0;
+	gen &= 1;
 
 	if (cfg->flags & FW_TF_NAT) {	/* reverse of SNAT */
 		v = fw_nat_find(pkt, gen, FW_FIELD_DST);
