@@ -28,12 +28,25 @@ check "apply X" fw apply "$X" || exit 1
 udp_counters $PA $PB $PC
 
 check_eq "X live: A and B pass, C dropped" "1 1 0" "$(udp_probe)"
+# the kill lands anywhere in 0 .. 1.5 x the longest of three whole applies of Y (the longer
+# policy), so that some applies are cut short and some complete whatever this machine's speed
+slowest=0
+for _ in 1 2 3; do
+	t0=$(date +%s%N)
+	fw apply "$Y" >/dev/null 2>&1 || { diag "apply Y failed"; exit 1; }
+	t=$((($(date +%s%N) - t0) / 1000000))
+	((t > slowest)) && slowest=$t
+done
+fw apply "$X" >/dev/null 2>&1 || { diag "apply X failed"; exit 1; }
+window=$((slowest * 3 / 2 + 1))
+diag "a whole apply takes up to $slowest ms: kills land in 0-$window ms"
 interrupted=0 mixed=0 inconsistent=0
 for ((i = 0; i < KILLS; i++)); do
 	if ((i % 2)); then P=$X; else P=$Y; fi
 	ip netns exec "$NS_FW" $FWCTL apply "$P" >/dev/null 2>&1 &
 	pid=$!
-	sleep "$(printf "0.%03d" $((RANDOM % 25)))"	# 0-24 ms: parse, compile, write, switch
+	ms=$((RANDOM % window))		# parse, compile, write, switch
+	sleep "$(printf "%d.%03d" $((ms / 1000)) $((ms % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid"
 	[ "$?" -eq 137 ] && interrupted=$((interrupted + 1))
