@@ -37,6 +37,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "fwctl.h"
@@ -1257,6 +1258,74 @@ static int tr_run(int fd, const uint8_t *frame, int repeat, uint32_t *ns, uint32
 #define TR_SPREAD_FRAMES 256
 
 /*
+ * Where each source line of the loaded BPF program fd went in its JIT image,
+ * for bench/profile.sh to attribute perf samples (perf here cannot annotate
+ * BPF: no libopcodes). One line per line-info record: its kernel address (16
+ * hex digits), the end of its subprogram's image, file:line, and the source
+ * line (from the program's BTF).
+ */
+static void jitlines(int fd, FILE *out)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info), nl, njl, nk, lrs, jrs;
+	struct bpf_line_info *li;
+	uint64_t *jl, *ks;
+	uint32_t *fl;
+	struct btf *btf;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		die("program info: %s", strerror(errno));
+	nl = info.nr_line_info;
+	njl = info.nr_jited_line_info;
+	nk = info.nr_jited_ksyms;
+	lrs = info.line_info_rec_size;
+	jrs = info.jited_line_info_rec_size;
+	if (!nl || njl != nl || !nk)
+		die("program %u: no line info for its JIT image", info.id);
+	li = calloc(nl, lrs);
+	jl = calloc(njl, jrs);
+	ks = calloc(nk, sizeof(*ks));
+	fl = calloc(nk, sizeof(*fl));
+	btf = btf__load_from_kernel_by_id(info.btf_id);
+	if (!li || !jl || !ks || !fl || !btf)
+		die("program %u: cannot read its BTF", info.id);
+	memset(&info, 0, sizeof(info));
+	info.nr_line_info = nl;
+	info.line_info_rec_size = lrs;
+	info.line_info = (uint64_t)(uintptr_t)li;
+	info.nr_jited_line_info = njl;
+	info.jited_line_info_rec_size = jrs;
+	info.jited_line_info = (uint64_t)(uintptr_t)jl;
+	info.nr_jited_ksyms = nk;
+	info.jited_ksyms = (uint64_t)(uintptr_t)ks;
+	info.nr_jited_func_lens = nk;
+	info.jited_func_lens = (uint64_t)(uintptr_t)fl;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		die("program info: %s", strerror(errno));
+	for (uint32_t i = 0; i < njl; i++) {
+		const char *file = btf__name_by_offset(btf, li[i].file_name_off);
+		const char *src = btf__name_by_offset(btf, li[i].line_off);
+		const char *base = file ? strrchr(file, '/') : NULL;
+		uint64_t end = 0;
+
+		for (uint32_t k = 0; k < nk; k++)
+			if (jl[i] >= ks[k] && jl[i] < ks[k] + fl[k])
+				end = ks[k] + fl[k];
+		while (src && (*src == ' ' || *src == '\t'))
+			src++;
+		fprintf(out, "%016llx %016llx %s:%u %s\n", (unsigned long long)jl[i],
+			(unsigned long long)end, base ? base + 1 : (file ? file : "?"),
+			BPF_LINE_INFO_LINE_NUM(li[i].line_col), src ? src : "");
+	}
+	btf__free(btf);
+	free(li);
+	free(jl);
+	free(ks);
+	free(fl);
+}
+
+/*
  * fwbench testrun --pin-dir DIR [--repeat N] [--rounds R] NAME=SPEC...
  * SPEC: "drop" (the trivial XDP_DROP program; "drop,flows": one packet per
  * test run, the fixed cost in "flows" figures), POLICY.json (the probe),
@@ -1366,6 +1435,14 @@ static int cmd_testrun(int argc, char **argv)
 	if (hold_attach(hold0, fw_fd) || hold_attach(hold1, drop_fd))
 		die("cannot attach to the holders %s, %s", hold0, hold1);
 	probe_frame(frame, local_mac, local_mac);
+	if (getenv("FWBENCH_JITLINES")) {	/* bench/profile.sh: where the lines are */
+		FILE *f = fopen(getenv("FWBENCH_JITLINES"), "w");
+
+		if (!f)
+			die("%s: %s", getenv("FWBENCH_JITLINES"), strerror(errno));
+		jitlines(fw_fd, f);
+		fclose(f);
+	}
 
 	for (int r = 0; r < rounds; r++) {
 		for (int i = 0; i < ncfg; i++) {
@@ -1538,6 +1615,20 @@ static int cmd_vcache(int argc, char **argv)
 	return 0;
 }
 
+/* jitlines PROG-ID...: jitlines() of loaded programs, to stdout. */
+static int cmd_jitlines(int argc, char **argv)
+{
+	for (int a = 1; a < argc; a++) {
+		int fd = bpf_prog_get_fd_by_id((uint32_t)strtoul(argv[a], NULL, 10));
+
+		if (fd < 0)
+			die("program %s: %s", argv[a], strerror(errno));
+		jitlines(fd, stdout);
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1553,7 +1644,9 @@ int main(int argc, char **argv)
 		return cmd_memlock(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "vcache"))
 		return cmd_vcache(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "jitlines"))
+		return cmd_jitlines(argc - 1, argv + 1);
 usage:
-	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock|vcache ... (see bench/README.md)\n");
+	fprintf(stderr, "usage: fwbench rules|e2e|testrun|memlock|vcache|jitlines ... (see bench/README.md)\n");
 	return 1;
 }
