@@ -16,21 +16,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FWBENCH=$ROOT/build/bench/fwbench
 RULES=${1:-4096}
 KIND=${2:-probe}
-NS="fwpr-$$"
-TMP=$(mktemp -d /tmp/fwpr.XXXXXX)
-BPFFS=$(mktemp -d /run/fwpr.XXXXXX)
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	umount "$BPFFS" 2>/dev/null
-	rmdir "$BPFFS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ -x "$FWBENCH" ] || { echo "run 'make bench-build' first" >&2; exit 1; }
+. "$ROOT/bench/holders.sh"
+holders_lab fwpr
 command -v perf >/dev/null || { echo "perf is needed" >&2; exit 1; }
-mount -t bpf bpf "$BPFFS" || exit 1
-ip netns add "$NS" || exit 1
-ip -n "$NS" link add "fwpr$$a" type veth peer name "fwpr$$b" || exit 1
 "$FWBENCH" rules --rules "$RULES" --out "$TMP/r" >/dev/null || exit 1
 case $KIND in
 probe) SPEC="fwctl=$TMP/r.json" ;;
@@ -41,7 +29,7 @@ spread.novc) SPEC="fwctl.novc=$TMP/r.json,$TMP/r.tmpl" ;;
 esac
 # system-wide, so that the program's symbols are recorded when it is loaded
 FWBENCH_JITLINES=$TMP/lines perf record -q -a -o "$TMP/perf.data" -- \
-	ip netns exec "$NS" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "fwpr$$a,fwpr$$b" \
+	ip netns exec "$NS" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "$HOLD_A,$HOLD_B" \
 	--repeat 20000000 --rounds 3 "$SPEC" >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err" >&2; exit 1; }
 echo "# $RULES rules, $KIND: $(awk '{ n[$1] = n[$1] " " $3 } END { for (k in n) print k ":" n[k] " ns" }' "$TMP/out")"
 # samples: "ADDRESS S" (16 hex digits), line records: "ADDRESS L END FILE:LINE SOURCE";

@@ -16,20 +16,8 @@ ROUNDS=${1:-5}
 REPEAT=${2:-1000000}
 shift 2 2>/dev/null
 COUNTS=${*:-1 100 1000 4096}
-NS="fwtr-$$"
-TMP=$(mktemp -d /tmp/fwtr.XXXXXX)
-BPFFS=$(mktemp -d /run/fwtr.XXXXXX)
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	umount "$BPFFS" 2>/dev/null
-	rmdir "$BPFFS" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-[ -x "$FWBENCH" ] || { echo "run 'make bench-build' first" >&2; exit 1; }
-mount -t bpf bpf "$BPFFS" || exit 1
-ip netns add "$NS" || exit 1
-ip -n "$NS" link add "fwtr$$a" type veth peer name "fwtr$$b" || exit 1
+. "$ROOT/bench/holders.sh"
+holders_lab fwtr
 ARGS=(xdpdrop=drop)
 if [ "${VC:-0}" = 1 ]; then	# the verdict cache off and on, side by side (bench/README.md)
 	ARGS+=("xdpdrop.flows=drop,flows")
@@ -51,7 +39,7 @@ for n in $COUNTS; do
 		ARGS+=("fwctl.r$n.sparse=$TMP/s$n.json" "fwctl.r$n.sparse.spread=$TMP/s$n.json,$TMP/s$n.tmpl")
 	fi
 done
-ip netns exec "$NS" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "fwtr$$a,fwtr$$b" \
+ip netns exec "$NS" "$FWBENCH" testrun --pin-dir "$BPFFS/tr" --hold-devs "$HOLD_A,$HOLD_B" \
 	--repeat "$REPEAT" --rounds "$ROUNDS" "${ARGS[@]}" | tee "$TMP/out" >&2 || exit 1
 awk '{ v[$1] = v[$1] " " $3; if (!($1 in o)) { o[$1] = ++n; k[n] = $1 } }
 END {

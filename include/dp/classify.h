@@ -571,11 +571,14 @@ _Static_assert(__builtin_offsetof(struct fw_vkey, ifindex) == 4 &&
 	       __builtin_offsetof(struct fw_vkey, icmp_code) == 52 &&
 	       __builtin_offsetof(struct fw_vkey, ct) == 53, "fw_vkey words");
 
-static __always_inline void fw_vkey_addr(__u64 *w, const __u8 *a, __u8 family)
+/* An address's two key words: zero unless the table's rules look at it. */
+static __always_inline void fw_vkey_addr(__u64 *w, const __u8 *a, __u8 family, bool on)
 {
 	const __u32 *q = (const __u32 *)a;	/* parse.h stores 32-bit words */
 
-	if (family == 4) {
+	if (!on) {
+		w[0] = w[1] = 0;
+	} else if (family == 4) {
 		w[0] = q[0];
 		w[1] = 0;
 	} else {
@@ -601,16 +604,10 @@ static __always_inline __u64 fw_vkey_fill(struct fw_vkey *k, struct fw_pkt *pkt,
 	w[0] = cfg->epoch | (act & (1u << FW_C_IFACE) ? (__u64)pkt->ifindex << 32 : 0);
 	h = w[0] * 0x9e3779b97f4a7c15ULL;
 	asm volatile("" : "+r"(h));
-	if (act & (1u << FW_C_SRC | 1u << FW_C_SRCSET))
-		fw_vkey_addr(&w[1], pkt->saddr, pkt->family);
-	else
-		w[1] = w[2] = 0;
+	fw_vkey_addr(&w[1], pkt->saddr, pkt->family, act & (1u << FW_C_SRC | 1u << FW_C_SRCSET));
 	h += w[1] * 0xc2b2ae3d27d4eb4fULL + w[2] * 0x165667b19e3779f9ULL;
 	asm volatile("" : "+r"(h));
-	if (act & (1u << FW_C_DST | 1u << FW_C_DSTSET))
-		fw_vkey_addr(&w[3], pkt->daddr, pkt->family);
-	else
-		w[3] = w[4] = 0;
+	fw_vkey_addr(&w[3], pkt->daddr, pkt->family, act & (1u << FW_C_DST | 1u << FW_C_DSTSET));
 	h += w[3] * 0xd6e8feb86659fd93ULL + w[4] * 0xff51afd7ed558ccdULL;
 	asm volatile("" : "+r"(h));
 	w5 = (__u64)(tbl & 0xff) << 48 | (__u64)pkt->family << 56;
