@@ -22,6 +22,7 @@
 #include <string.h>
 #include "compile.h"
 #include "limit.h"
+#include "timing.h"
 
 #define bits fw_bitmap
 
@@ -793,6 +794,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		bits_set(&all, (uint32_t)r);
 	}
 
+	fw_phase("compile: rules");
 	ret = compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
 	if (!ret)
 		ret = compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
@@ -804,18 +806,21 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		ret = compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
 	if (!ret)
 		ret = compile_small(rs, SF_CT, __FW_CT_MAX, in, d->ct, NULL);
+	fw_phase("compile: small");
 	if (!ret)
 		ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
 	if (!ret)
 		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
 	if (ret)
 		return ret;
+	fw_phase("compile: ports");
 	compile_sets(rs, FW_FIELD_SRC, in, d->srcset, &dt->src_sets);
 	compile_sets(rs, FW_FIELD_DST, in, d->dstset, &dt->dst_sets);
 	ret = compile_ifaces(rs, in, dt);
 	if (ret)
 		return ret;
 
+	fw_phase("compile: sets, ifaces");
 	d->src_any = d->dst_any = intern(in, &all);
 	for (uint8_t f = 0; f < 2; f++) {
 		if (!uses_prefixes(rs, f))
@@ -829,6 +834,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		if (ret < 0)
 			return ret;
 	}
+	fw_phase("compile: addresses");
 	dt->active = active_fields(dt, d->src_any);
 	dt->vcache = dt->n_rules >= FW_VC_MIN_RULES;
 	return 0;
@@ -987,6 +993,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 			goto fail;
 		}
 	}
+	fw_phase("compile: log, limits");
 	t->cls = in.cls;
 	t->n_cls = in.n;
 	t->nw = in.nw;
@@ -1001,6 +1008,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	if (ret)
 		goto fail;
 	free(in.ht);
+	fw_phase("compile: chunks");
 	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
 	free(in.ht);

@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include "fw_shared.h"
 #include "policy.h"
+#include "timing.h"
 #include "compile.h"
 #include "fw_hw.h"
 

@@ -331,8 +331,10 @@ static int cmd_validate(int argc, char **argv)
 	if (ret)
 		return print_policy_error(&err);
 	ret = fw_policy_resolve(&pol, resolve_or_invent, &err);
+	fw_phase("resolve");
 	if (!ret)
 		ret = fw_compile(&pol, &t, &err);
+	fw_phase("compile");
 	if (ret) {
 		fw_policy_free(&pol);
 		if (ret == -ENOMEM)
@@ -446,7 +448,9 @@ static int cmd_apply(int argc, char **argv)
 		rc = print_policy_error(&err);
 		goto out;
 	}
+	fw_phase("resolve");
 	ret = fw_compile(&pol, &t, &err);
+	fw_phase("compile");
 	if (ret) {
 		rc = ret == -ENOMEM ? (fw_err(ret, "cannot compile"), FW_EXIT_KERNEL)
 				    : print_policy_error(&err);
@@ -482,7 +486,9 @@ static int cmd_apply(int argc, char **argv)
 		}
 	}
 
+	fw_phase("interfaces");
 	ret = fw_state_open(&st, fw_pin_dir(opt_pin_dir), FW_ST_WRITE | FW_ST_CREATE);
+	fw_phase("open state");
 	if (ret) {
 		rc = state_exit(ret);
 		goto out;
@@ -518,6 +524,7 @@ static int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	apply_ms = mono_ms() - t0;
+	fw_phase("apply: switched");
 	ntg = fw_policy_targets(&pol, &tg);
 	if (ntg < 0) {
 		fw_err(ntg, "cannot list interfaces");
@@ -585,11 +592,13 @@ static int cmd_apply(int argc, char **argv)
 				attachment_text(&att[i]);
 	}
 out:
+	fw_phase("attach, output");
 	free(att);
 	free(tg);
 	fw_state_close(&st);
 	fw_tables_free(&t);
 	fw_policy_free(&pol);
+	fw_phase("free");
 	return rc;
 }
 
@@ -1325,6 +1334,9 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int o;
 
+	int rc;
+
+	fw_phase("start");
 	opterr = 0;		/* errors in our words */
 	while ((o = getopt_long(argc, argv, "+:jpvVh", opts, NULL)) != -1) {
 		switch (o) {
@@ -1362,5 +1374,7 @@ int main(int argc, char **argv)
 		return FW_EXIT_KERNEL;
 	}
 	fw_setup_lib_logging();
-	return c->fn(argc - optind, argv + optind);
+	rc = c->fn(argc - optind, argv + optind);
+	fw_phase("done");
+	return rc;
 }

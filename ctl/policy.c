@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "timing.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PATH_SIZE	sizeof(((struct fw_err *)0)->path)
@@ -3159,8 +3160,10 @@ static int parse_owned(char *text, size_t len, const char *name,
 		goto out;
 	}
 
+	fw_phase("parse: read");
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 			  &jerr);
+	fw_phase("parse: json_loadb");
 	if (!root) {
 		if (json_error_code(&jerr) == json_error_out_of_memory) {
 			ret = -ENOMEM;
@@ -3189,6 +3192,7 @@ static int parse_owned(char *text, size_t len, const char *name,
 		goto out;
 	}
 	ret = parse_root(&c, root);
+	fw_phase("parse: policy walk");
 out:
 	if (ret == -ENOMEM)
 		err_plain(err, ret, "%s", strerror(ENOMEM));
