@@ -361,8 +361,7 @@ static int cmd_validate(int argc, char **argv)
 		       argv[1], pol.dir[0].n_rules, pol.dir[1].n_rules, t.n_cls,
 		       t.dir[0].n_lpm + t.dir[1].n_lpm);
 	}
-	fw_tables_free(&t);
-	fw_policy_free(&pol);
+	/* (the policy and tables are not freed: see the end of cmd_apply) */
 	return FW_EXIT_OK;
 }
 
@@ -596,8 +595,12 @@ out:
 	free(att);
 	free(tg);
 	fw_state_close(&st);
-	fw_tables_free(&t);
-	fw_policy_free(&pol);
+	/*
+	 * The policy and its tables are not freed: the process ends with this
+	 * verb (main() returns what it returns) and the kernel takes the memory
+	 * back at once, where freeing a 10000-rule policy's ~100000 allocations
+	 * one by one took 5 ms of the apply.
+	 */
 	fw_phase("free");
 	return rc;
 }

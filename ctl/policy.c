@@ -27,6 +27,7 @@
 
 #include "policy.h"
 #include "timing.h"
+#include "jsonfast.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PATH_SIZE	sizeof(((struct fw_err *)0)->path)
@@ -3161,9 +3162,11 @@ static int parse_owned(char *text, size_t len, const char *name,
 	}
 
 	fw_phase("parse: read");
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-			  &jerr);
-	fw_phase("parse: json_loadb");
+	root = fw_json_fast(text, len);	/* the common case; else jansson says */
+	if (!root)
+		root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+				  &jerr);
+	fw_phase("parse: JSON");
 	if (!root) {
 		if (json_error_code(&jerr) == json_error_out_of_memory) {
 			ret = -ENOMEM;
