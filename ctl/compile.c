@@ -151,7 +151,7 @@ static bool sf_same(const struct fw_match *a, const struct fw_match *b,
 			       a->n_tcp_flags * sizeof(*a->tcp_flags));
 	case SF_ICMPTYPE: return !memcmp(a->icmp_type, b->icmp_type, sizeof(a->icmp_type));
 	case SF_ICMPCODE: return !memcmp(a->icmp_code, b->icmp_code, sizeof(a->icmp_code));
-	case SF_VLAN: return !memcmp(a->vlan, b->vlan, sizeof(a->vlan));
+	case SF_VLAN: return !memcmp(a->vlan, b->vlan, FW_VLAN_WORDS * sizeof(*a->vlan));
 	case SF_CT: return !memcmp(a->ct, b->ct, sizeof(a->ct));
 	}
 	return false;

@@ -1829,6 +1829,9 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 	v = json_object_get(obj, "vlan");
 	if (v) {
 		m->has_vlan = true;
+		m->vlan = calloc(FW_VLAN_WORDS, sizeof(*m->vlan));
+		if (!m->vlan)
+			return -ENOMEM;
 		path_key(kpath, path, "vlan");
 		ret = parse_each(c, v, kpath, true, "VLAN", parse_vlan1, NULL, m->vlan);
 		if (ret)
@@ -2916,6 +2919,7 @@ static int mirror_match(const struct fw_match *in, struct fw_match *out)
 	out->n_tcp_flags = 0;
 	out->iface = dup_array(in->iface, in->n_iface, sizeof(*in->iface), &ret);
 	out->ifindex = dup_array(in->ifindex, in->n_iface, sizeof(*in->ifindex), &ret);
+	out->vlan = dup_array(in->vlan, in->vlan ? FW_VLAN_WORDS : 0, sizeof(*in->vlan), &ret);
 	if (ret)
 		free_match(out);
 	return ret;
@@ -3356,6 +3360,7 @@ static void free_match(struct fw_match *m)
 	free(m->tcp_flags);
 	free(m->iface);
 	free(m->ifindex);
+	free(m->vlan);
 }
 
 static void free_ruleset(struct fw_ruleset *rs)
