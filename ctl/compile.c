@@ -51,34 +51,66 @@ _Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
 
 struct interner {
 	uint64_t *cls;			/* n rows of nw words */
+	uint64_t *hash;			/* n: each row's bits_hash() */
 	size_t n, cap;
 	uint32_t nw;			/* words that can be non-zero */
 	uint32_t *ht;			/* class id + 1, 0 = empty slot */
 	bool overflow, nomem;
 };
 
+/*
+ * A bitmap's hash is the XOR of its words' hashes, each word's independent
+ * of the others (one multiply, no chain from word to word: 157 words of a
+ * 10000-rule bitmap hash in a fraction of the time a serial mix took), so
+ * that a sweep that flips one bit updates it in O(1) (hash_flip). The
+ * table slot mixes it once more; rows are compared whole on a match.
+ */
+static inline uint64_t word_hash(uint32_t i, uint64_t w)
+{
+	return (w ^ (0x9e3779b97f4a7c15ULL * (i + 1))) * 0xff51afd7ed558ccdULL;
+}
+
 static uint64_t bits_hash(const struct bits *b, uint32_t nw)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = 0;
 
-	for (uint32_t i = 0; i < nw; i++) {
-		h ^= b->w[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
+	for (uint32_t i = 0; i < nw; i++)
+		h ^= word_hash(i, b->w[i]);
 	return h;
 }
 
-static uint16_t intern(struct interner *in, const struct bits *b)
+/* Set bit r of b to on, keeping *h = bits_hash(b). */
+static void bits_put_h(struct bits *b, uint32_t r, bool on, uint64_t *h)
 {
-	size_t slot = bits_hash(b, in->nw) & (HT_SIZE - 1), row = in->nw * sizeof(uint64_t);
+	uint64_t old = b->w[r / 64];
+
+	if (on)
+		b->w[r / 64] |= 1ULL << (r % 64);
+	else
+		b->w[r / 64] &= ~(1ULL << (r % 64));
+	if (b->w[r / 64] != old)
+		*h ^= word_hash(r / 64, old) ^ word_hash(r / 64, b->w[r / 64]);
+}
+
+static size_t ht_slot(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h & (HT_SIZE - 1);
+}
+
+/* The class of bitmap b, whose bits_hash() is h. */
+static uint16_t intern_h(struct interner *in, const struct bits *b, uint64_t h)
+{
+	size_t slot = ht_slot(h), row = in->nw * sizeof(uint64_t);
 
 	for (;; slot = (slot + 1) & (HT_SIZE - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
 			break;
-		if (!memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
+		if (in->hash[id - 1] == h && !memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
@@ -87,18 +119,30 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 	}
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 256;
-		uint64_t *p = realloc(in->cls, cap * row);
+		uint64_t *p = realloc(in->cls, cap * row), *q;
 
 		if (!p) {
 			in->nomem = true;
 			return 0;
 		}
 		in->cls = p;
+		q = realloc(in->hash, cap * sizeof(*q));
+		if (!q) {
+			in->nomem = true;
+			return 0;
+		}
+		in->hash = q;
 		in->cap = cap;
 	}
 	memcpy(&in->cls[in->n * in->nw], b->w, row);
+	in->hash[in->n] = h;
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
+}
+
+static uint16_t intern(struct interner *in, const struct bits *b)
+{
+	return intern_h(in, b, bits_hash(b, in->nw));
 }
 
 /* --- small fields: one class per value ------------------------------------- */
@@ -297,6 +341,7 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 	uint8_t *state = NULL;		/* bit 0: in pos list, bit 1: in neg */
 	size_t n = 0, cap = 0;
 	uint32_t pos = 0;
+	uint64_t h;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		const struct fw_rule_ir *ru = &rs->rules[r];
@@ -338,12 +383,13 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 
 		bits_put(&cur, (uint32_t)r, !port_has(&ru->pos, dst));
 	}
+	h = bits_hash(&cur, in->nw);
 	/* ranges of one list are disjoint and not adjacent: each event toggles */
 	for (size_t i = 0; i <= n; i++) {
 		uint32_t next = i < n ? ev[i].pos : 65536;
 
 		if (next > pos) {
-			uint16_t c = intern(in, &cur);
+			uint16_t c = intern_h(in, &cur, h);
 
 			for (uint32_t p = pos; p < next; p++)
 				table[p] = c;
@@ -353,9 +399,9 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 			const struct fw_rule_ir *ru = &rs->rules[ev[i].rule];
 			uint8_t s = state[ev[i].rule] ^= (uint8_t)(ev[i].neg ? 2 : 1);
 
-			bits_put(&cur, ev[i].rule,
-				 (!port_has(&ru->pos, dst) || (s & 1)) &&
-				 (!port_has(&ru->neg, dst) || !(s & 2)));
+			bits_put_h(&cur, ev[i].rule,
+				   (!port_has(&ru->pos, dst) || (s & 1)) &&
+				   (!port_has(&ru->neg, dst) || !(s & 2)), &h);
 		}
 	}
 	free(ev);
@@ -1008,10 +1054,12 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	if (ret)
 		goto fail;
 	free(in.ht);
+	free(in.hash);
 	fw_phase("compile: chunks");
 	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
 	free(in.ht);
+	free(in.hash);
 	free(in.cls);
 	fw_tables_free(t);
 	return ret;
