@@ -5,6 +5,7 @@
  * the kernel lives in the other ctl/ modules.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,19 @@ static int resolve_or_invent(const char *name)
 	return (int)(0x40000000u | (h & 0x3fffffffu));
 }
 
+/*
+ * For verbs that end the process after one policy: memory freed (the
+ * parser's JSON, compile's scratch) stays in the heap for what comes next,
+ * instead of going back to the kernel and being faulted in again page by
+ * page (13000 page faults, a fifth of a 10000-rule apply, before this).
+ * Not for the daemon, which lives on.
+ */
+static void heap_for_one_policy(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);	/* glibc's maximum */
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct fw_policy pol = { 0 };
@@ -327,6 +341,7 @@ static int cmd_validate(int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error("validate", "validate takes one FILE");
+	heap_for_one_policy();
 	ret = fw_policy_parse_file(argv[1], &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
@@ -436,6 +451,7 @@ static int cmd_apply(int argc, char **argv)
 	}
 	if (!file)
 		return usage_error("apply", "apply takes one FILE");
+	heap_for_one_policy();
 	ret = fw_policy_parse_file(file, &pol, &err);
 	if (ret)
 		return print_policy_error(&err);
