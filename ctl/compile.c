@@ -50,7 +50,7 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
 _Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
 
 struct interner {
-	uint64_t *cls;			/* n rows of nw words */
+	uint64_t **cls;			/* n rows of nw words, FW_CLS_BLK a block */
 	uint64_t *hash;			/* n: each row's bits_hash() */
 	size_t n, cap;
 	uint32_t nw;			/* words that can be non-zero */
@@ -110,34 +110,46 @@ static uint16_t intern_h(struct interner *in, const struct bits *b, uint64_t h)
 
 		if (!id)
 			break;
-		if (in->hash[id - 1] == h && !memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
+		if (in->hash[id - 1] == h &&
+		    !memcmp(in->cls[(id - 1) / FW_CLS_BLK] + (id - 1) % FW_CLS_BLK * in->nw, b->w, row))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
 		in->overflow = true;
 		return 0;
 	}
-	if (in->n == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 256;
-		uint64_t *p = realloc(in->cls, cap * row), *q;
+	if (in->n == in->cap) {		/* one more block */
+		size_t nb = in->cap / FW_CLS_BLK;
+		uint64_t **p = realloc(in->cls, (nb + 1) * sizeof(*p)), *q;
 
 		if (!p) {
 			in->nomem = true;
 			return 0;
 		}
 		in->cls = p;
-		q = realloc(in->hash, cap * sizeof(*q));
-		if (!q) {
+		in->cls[nb] = malloc(FW_CLS_BLK * row);
+		q = realloc(in->hash, (in->cap + FW_CLS_BLK) * sizeof(*q));
+		if (!in->cls[nb] || !q) {
+			free(in->cls[nb]);
+			if (q)
+				in->hash = q;
 			in->nomem = true;
 			return 0;
 		}
 		in->hash = q;
-		in->cap = cap;
+		in->cap += FW_CLS_BLK;
 	}
-	memcpy(&in->cls[in->n * in->nw], b->w, row);
+	memcpy(in->cls[in->n / FW_CLS_BLK] + in->n % FW_CLS_BLK * in->nw, b->w, row);
 	in->hash[in->n] = h;
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
+}
+
+static void free_rows(uint64_t **cls, size_t nblk)
+{
+	for (size_t i = 0; cls && i < nblk; i++)
+		free(cls[i]);
+	free(cls);
 }
 
 static uint16_t intern(struct interner *in, const struct bits *b)
@@ -522,25 +534,30 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 
 	for (size_t i = 0; i < n;) {
 		const struct fw_prefix *p = &items[i].p;
-		struct bits pos, neg, out;
+		size_t row = in->nw * sizeof(uint64_t);
+		struct bits *pos, *neg, out;
 		struct fw_lpm_entry *e;
 
 		/* preorder: what does not contain p is no ancestor of what follows */
 		while (depth && !fw_prefix_contains(&spfx[depth - 1], family, p->addr))
 			depth--;
+		/* p's rules: its parent's and its own, built in place on the stack
+		 * (only the nw words rules can use) */
+		pos = &spos[depth];
+		neg = &sneg[depth];
 		if (depth) {
-			pos = spos[depth - 1];
-			neg = sneg[depth - 1];
+			memcpy(pos->w, spos[depth - 1].w, row);
+			memcpy(neg->w, sneg[depth - 1].w, row);
 		} else {
-			memset(&pos, 0, sizeof(pos));
-			memset(&neg, 0, sizeof(neg));
+			memset(pos->w, 0, row);
+			memset(neg->w, 0, row);
 		}
 		for (; i < n && pfx_same(&items[i].p, p); i++)
 			if (items[i].rule != UINT32_MAX)
-				bits_set(items[i].neg ? &neg : &pos, items[i].rule);
+				bits_set(items[i].neg ? neg : pos, items[i].rule);
 
-		for (int w = 0; w < FW_RULE_WORDS; w++)
-			out.w[w] = (all.w[w] | pos.w[w]) & ~neg.w[w];
+		for (uint32_t w = 0; w < in->nw; w++)
+			out.w[w] = (all.w[w] | pos->w[w]) & ~neg->w[w];
 
 		if (dt->n_lpm % 64 == 0) {
 			e = realloc(dt->lpm, (dt->n_lpm + 64) * sizeof(*e));
@@ -556,8 +573,6 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		memcpy(e->addr, p->addr, 16);
 		e->cls = intern(in, &out);
 
-		spos[depth] = pos;
-		sneg[depth] = neg;
 		spfx[depth] = *p;
 		spfx[depth].family = family;
 		depth++;
@@ -925,7 +940,7 @@ static int make_chunks(struct fw_tables *t)
 
 			if (nk > FW_WORDS)
 				nk = FW_WORDS;
-			memcpy(w, &t->cls[i * t->nw + c * FW_WORDS], nk * sizeof(*w));
+			memcpy(w, fw_class_row(t, i) + c * FW_WORDS, nk * sizeof(*w));
 			memset(w + nk, 0, (FW_WORDS - nk) * sizeof(*w));
 			for (uint32_t k = 0; k < nk; k++)
 				if (w[k])
@@ -1060,7 +1075,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 fail:
 	free(in.ht);
 	free(in.hash);
-	free(in.cls);
+	free_rows(in.cls, in.cap / FW_CLS_BLK);
 	fw_tables_free(t);
 	return ret;
 }
@@ -1077,7 +1092,7 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].a4root[1]);
 	}
 	free(t->a4child);
-	free(t->cls);
+	free_rows(t->cls, (t->n_cls + FW_CLS_BLK - 1) / FW_CLS_BLK);
 	fw_fwd_tables_free(&t->fwd);
 	free(t->limits);
 	free(t->hdr);

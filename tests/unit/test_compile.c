@@ -138,7 +138,9 @@ static void test_deterministic(void **state)
 	compile_ok(&pol, &b);
 	assert_int_equal(a.n_cls, b.n_cls);
 	assert_int_equal(a.nw, b.nw);
-	assert_memory_equal(a.cls, b.cls, a.n_cls * a.nw * sizeof(*a.cls));
+	for (size_t i = 0; i < a.n_cls; i++)
+		assert_memory_equal(fw_class_row(&a, i), fw_class_row(&b, i),
+				    a.nw * sizeof(uint64_t));
 	for (int d = 0; d < FW_NDIR; d++) {
 		assert_memory_equal(a.dir[d].dt, b.dir[d].dt, sizeof(*a.dir[d].dt));
 		assert_int_equal(a.dir[d].n_lpm, b.dir[d].n_lpm);
@@ -153,8 +155,8 @@ static void test_deterministic(void **state)
 		assert_int_equal(a.hdr[0].summary[c], 0);
 	for (size_t i = 1; i < a.n_cls; i++)
 		for (size_t j = i + 1; j < a.n_cls; j++)
-			assert_memory_not_equal(&a.cls[i * a.nw], &a.cls[j * a.nw],
-						a.nw * sizeof(*a.cls));
+			assert_memory_not_equal(fw_class_row(&a, i), fw_class_row(&a, j),
+						a.nw * sizeof(uint64_t));
 	/* chunk 0 is zero, the others distinct; headers say where words are */
 	for (int w = 0; w < FW_WORDS; w++)
 		assert_int_equal(a.chunk[0].w[w], 0);
@@ -165,7 +167,7 @@ static void test_deterministic(void **state)
 		for (int c = 0; c < FW_NCHUNKS; c++)
 			for (int w = 0; w < FW_WORDS; w++) {
 				uint32_t k = (uint32_t)(c * FW_WORDS + w);
-				uint64_t x = k < a.nw ? a.cls[i * a.nw + k] : 0;
+				uint64_t x = k < a.nw ? fw_class_row(&a, i)[k] : 0;
 
 				assert_int_equal(c ? a.chunk[a.hdr[i].chunk[c]].w[w]
 						   : a.hdr[i].w[w], x);
