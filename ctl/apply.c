@@ -23,7 +23,7 @@
 #include "limit.h"
 
 /* Update the n array elements keys[i] from vals (vsize bytes each); batched. */
-static int array_put(int fd, const uint32_t *keys, const void *vals, size_t vsize,
+int fw_array_put(int fd, const uint32_t *keys, const void *vals, size_t vsize,
 		     uint32_t n)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -57,7 +57,7 @@ static int array_fill(int fd, uint32_t first, const void *vals, size_t vsize,
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++)
 		keys[i] = first + i;
-	ret = array_put(fd, keys, vals, vsize, n);
+	ret = fw_array_put(fd, keys, vals, vsize, n);
 	free(keys);
 	return ret;
 }
@@ -449,13 +449,13 @@ static int zero_counters(const struct fw_state *st, uint32_t tbl,
 	for (uint32_t r = 0; r < dt->n_rules; r++)
 		keys[n++] = tbl * FW_NCNT + r;
 	keys[n++] = tbl * FW_NCNT + FW_MAX_RULES;
-	ret = array_put(st->fd[M_RCNT], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu, n);
+	ret = fw_array_put(st->fd[M_RCNT], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu, n);
 	if (ret)
 		goto out;
 	for (uint32_t r = 0; r < dt->n_rules; r++)
 		if (dt->rules[r].flags & FW_RF_LIMIT)
 			keys[nlim++] = tbl * FW_NCNT + r;
-	ret = array_put(st->fd[M_RLIM], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu,
+	ret = fw_array_put(st->fd[M_RLIM], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu,
 			nlim);
 out:
 	free(keys);
