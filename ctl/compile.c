@@ -906,14 +906,13 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 
 static uint64_t chunk_hash(const uint64_t *w)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = 0;
 
-	for (int i = 0; i < FW_WORDS; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	return h;
+	for (uint32_t i = 0; i < FW_WORDS; i++)	/* words independent: see word_hash */
+		h ^= word_hash(i, w[i]);
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 33;
 }
 
 #define CHUNK_HT (FW_MAX_CHUNKS * 2)
