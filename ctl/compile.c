@@ -46,115 +46,308 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
 
 /* --- class interning: identical bitmaps get one id ----------------------- */
 
+/*
+ * Classes are kept as the data path keeps them (fw_bits): a bitmap cut in
+ * chunks of FW_CHUNK_RULES rules, each chunk stored once. A class is the
+ * ids of its chunks: chunk 0 (inline in fw_bits) from one set, the others
+ * (fw_chunk, 0 = all zero) from another; two bitmaps are equal iff their
+ * ids are. No class is ever held as a whole row: 12800 classes of 10000
+ * rules took 16 MB that way, then a pass to cut them up.
+ *
+ * A chunk's hash is the XOR of its words' hashes, each independent of the
+ * others (one multiply, no chain from word to word), so that a sweep that
+ * flips one bit updates it in O(1) (bits_put_h).
+ */
 #define HT_SIZE (1u << 18)	/* power of two, load <= 1/4 */
 _Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
+#define CHUNK_HT (1u << 12)	/* per chunk set, to start with; grows */
 
-struct interner {
-	uint64_t **cls;			/* n rows of nw words, FW_CLS_BLK a block */
-	uint64_t *hash;			/* n: each row's bits_hash() */
-	size_t n, cap;
-	uint32_t nw;			/* words that can be non-zero */
-	uint32_t *ht;			/* class id + 1, 0 = empty slot */
-	bool overflow, nomem;
+#define CS_BLK	1024			/* chunks per block: never copied as they grow */
+
+struct chunkset {
+	struct fw_chunk **c;		/* n chunks in blocks of CS_BLK; 0 all zero */
+	uint64_t *sum;			/* n: bit k: word k != 0 (fw_bits.summary) */
+	uint64_t *hash;			/* n: chunk_hash() */
+	uint32_t n, cap, max;		/* max: more is an overflow */
+	uint32_t *ht, ht_size;		/* chunk id + 1, 0 = empty slot */
 };
 
-/*
- * A bitmap's hash is the XOR of its words' hashes, each word's independent
- * of the others (one multiply, no chain from word to word: 157 words of a
- * 10000-rule bitmap hash in a fraction of the time a serial mix took), so
- * that a sweep that flips one bit updates it in O(1) (hash_flip). The
- * table slot mixes it once more; rows are compared whole on a match.
- */
+struct interner {
+	struct chunkset c0, cs;		/* chunk 0 of each class; the others */
+	uint32_t (*ids)[FW_NCHUNKS];	/* class -> its chunks (first nch used) */
+	size_t n, cap;
+	uint32_t nw;			/* words that can be non-zero */
+	uint32_t nch;			/* chunks that can be non-zero */
+	uint32_t *ht;			/* class id + 1, 0 = empty slot */
+	bool overflow, chunk_overflow, nomem;
+};
+
 static inline uint64_t word_hash(uint32_t i, uint64_t w)
 {
 	return (w ^ (0x9e3779b97f4a7c15ULL * (i + 1))) * 0xff51afd7ed558ccdULL;
 }
 
-static uint64_t bits_hash(const struct bits *b, uint32_t nw)
-{
-	uint64_t h = 0;
-
-	for (uint32_t i = 0; i < nw; i++)
-		h ^= word_hash(i, b->w[i]);
-	return h;
-}
-
-/* Set bit r of b to on, keeping *h = bits_hash(b). */
-static void bits_put_h(struct bits *b, uint32_t r, bool on, uint64_t *h)
-{
-	uint64_t old = b->w[r / 64];
-
-	if (on)
-		b->w[r / 64] |= 1ULL << (r % 64);
-	else
-		b->w[r / 64] &= ~(1ULL << (r % 64));
-	if (b->w[r / 64] != old)
-		*h ^= word_hash(r / 64, old) ^ word_hash(r / 64, b->w[r / 64]);
-}
-
-static size_t ht_slot(uint64_t h)
+static uint64_t mix(uint64_t h)
 {
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h & (HT_SIZE - 1);
+	return h ^ h >> 33;
 }
 
-/* The class of bitmap b, whose bits_hash() is h. */
-static uint16_t intern_h(struct interner *in, const struct bits *b, uint64_t h)
+/* Chunk c of a bitmap of nw words: its words [0, *nk), the rest zero. */
+static const uint64_t *chunk_of(const struct bits *b, uint32_t nw, uint32_t c, uint32_t *nk)
 {
-	size_t slot = ht_slot(h), row = in->nw * sizeof(uint64_t);
+	uint32_t k = nw - c * FW_WORDS;
 
-	for (;; slot = (slot + 1) & (HT_SIZE - 1)) {
+	*nk = k > FW_WORDS ? FW_WORDS : k;
+	return b->w + c * FW_WORDS;
+}
+
+static uint64_t chunk_hash(const uint64_t *w, uint32_t nk)
+{
+	uint64_t h = 0;
+
+	for (uint32_t k = 0; k < FW_WORDS; k++)
+		h ^= word_hash(k, k < nk ? w[k] : 0);
+	return h;
+}
+
+/* hc[c]: the hash of chunk c of b, for c < nch. */
+static void bits_hash(const struct bits *b, uint32_t nw, uint32_t nch, uint64_t *hc)
+{
+	for (uint32_t c = 0; c < nch; c++) {
+		uint32_t nk;
+		const uint64_t *w = chunk_of(b, nw, c, &nk);
+
+		hc[c] = chunk_hash(w, nk);
+	}
+}
+
+/*
+ * A bitmap changed bit by bit (the port sweep): its chunks' hashes kept up
+ * to date, and the ids of the chunks unchanged since the last intern.
+ */
+struct sweep {
+	uint64_t hc[FW_NCHUNKS];
+	uint32_t ids[FW_NCHUNKS];
+	bool dirty[FW_NCHUNKS];
+};
+
+/* Set bit r of b to on, keeping sw up to date. */
+static void bits_put_h(struct bits *b, uint32_t r, bool on, struct sweep *sw)
+{
+	uint32_t i = r / 64;
+	uint64_t old = b->w[i];
+
+	if (on)
+		b->w[i] |= 1ULL << (r % 64);
+	else
+		b->w[i] &= ~(1ULL << (r % 64));
+	if (b->w[i] != old) {
+		sw->hc[i / FW_WORDS] ^= word_hash(i % FW_WORDS, old) ^
+					word_hash(i % FW_WORDS, b->w[i]);
+		sw->dirty[i / FW_WORDS] = true;
+	}
+}
+
+static inline uint64_t *cs_words(const struct chunkset *cs, uint32_t id)
+{
+	return (uint64_t *)cs->c[id / CS_BLK][id % CS_BLK].w;
+}
+
+static int chunkset_init(struct chunkset *cs, uint32_t max)
+{
+	cs->max = max;
+	cs->ht_size = CHUNK_HT;
+	cs->ht = calloc(cs->ht_size, sizeof(*cs->ht));
+	return cs->ht ? 0 : -ENOMEM;
+}
+
+static void chunkset_free(struct chunkset *cs)
+{
+	for (uint32_t b = 0; cs->c && b < cs->cap / CS_BLK; b++)
+		free(cs->c[b]);
+	free(cs->c);
+	free(cs->sum);
+	free(cs->hash);
+	free(cs->ht);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static bool chunkset_grow(struct chunkset *cs)
+{
+	uint32_t cap = cs->cap + CS_BLK;
+	struct fw_chunk **c = realloc(cs->c, cap / CS_BLK * sizeof(*c));
+	uint64_t *sum, *hash;
+
+	if (!c)
+		return false;
+	cs->c = c;
+	c[cap / CS_BLK - 1] = malloc(CS_BLK * sizeof(**c));
+	if (!c[cap / CS_BLK - 1])
+		return false;
+	sum = realloc(cs->sum, cap * sizeof(*sum));
+	if (!sum) {
+		free(c[cap / CS_BLK - 1]);
+		return false;
+	}
+	cs->sum = sum;
+	hash = realloc(cs->hash, cap * sizeof(*hash));
+	if (!hash) {
+		free(c[cap / CS_BLK - 1]);
+		return false;
+	}
+	cs->hash = hash;
+	cs->cap = cap;
+	if (cap * 2 > cs->ht_size) {	/* load <= 1/2: a bigger table, rehashed */
+		uint32_t size = cs->ht_size * 2, *ht = calloc(size, sizeof(*ht));
+
+		if (!ht)
+			return false;
+		for (uint32_t id = 1; id < cs->n; id++) {
+			uint32_t slot = (uint32_t)mix(cs->hash[id]) & (size - 1);
+
+			while (ht[slot])
+				slot = (slot + 1) & (size - 1);
+			ht[slot] = id + 1;
+		}
+		free(cs->ht);
+		cs->ht = ht;
+		cs->ht_size = size;
+	}
+	return true;
+}
+
+/*
+ * The id of the chunk whose words are w[0, nk) and zeros, hash h, added if
+ * new: 0 for all zero; 0 with in->nomem or *overflow set on failure.
+ */
+static uint32_t chunk_id(struct interner *in, struct chunkset *cs, const uint64_t *w,
+			 uint32_t nk, uint64_t h, bool *overflow)
+{
+	uint64_t sum = 0;
+	uint32_t slot;
+
+	if (!cs->n) {			/* chunk 0: all zero */
+		if (!chunkset_grow(cs)) {
+			in->nomem = true;
+			return 0;
+		}
+		memset(cs_words(cs, 0), 0, sizeof(struct fw_chunk));
+		cs->sum[0] = 0;
+		cs->hash[0] = chunk_hash(cs_words(cs, 0), FW_WORDS);
+		cs->n = 1;
+	}
+	if (h == cs->hash[0]) {		/* all zero? (else a rare collision) */
+		uint32_t k = 0;
+
+		while (k < nk && !w[k])
+			k++;
+		if (k == nk)
+			return 0;
+	}
+	for (slot = (uint32_t)mix(h) & (cs->ht_size - 1);; slot = (slot + 1) & (cs->ht_size - 1)) {
+		uint32_t id = cs->ht[slot];
+		const uint64_t *x;
+
+		if (!id)
+			break;
+		x = cs_words(cs, id - 1);
+		if (cs->hash[id - 1] == h && !memcmp(x, w, nk * sizeof(*w))) {
+			uint32_t k = nk;
+
+			while (k < FW_WORDS && !x[k])
+				k++;
+			if (k == FW_WORDS)
+				return id - 1;
+		}
+	}
+	if (cs->n >= cs->max) {
+		*overflow = true;
+		return 0;
+	}
+	if (cs->n == cs->cap) {
+		if (!chunkset_grow(cs)) {
+			in->nomem = true;
+			return 0;
+		}
+		for (slot = (uint32_t)mix(h) & (cs->ht_size - 1); cs->ht[slot];
+		     slot = (slot + 1) & (cs->ht_size - 1))
+			;	/* the table may have grown: find the free slot again */
+	}
+	for (uint32_t k = 0; k < nk; k++)
+		if (w[k])
+			sum |= 1ULL << k;
+	memcpy(cs_words(cs, cs->n), w, nk * sizeof(*w));
+	memset(cs_words(cs, cs->n) + nk, 0, (FW_WORDS - nk) * sizeof(*w));
+	cs->sum[cs->n] = sum;
+	cs->hash[cs->n] = h;
+	cs->ht[slot] = ++cs->n;
+	return cs->n - 1;
+}
+
+/* The class of bitmap b, whose chunk hashes and known ids are in sw. */
+static uint16_t intern_h(struct interner *in, const struct bits *b, struct sweep *sw)
+{
+	uint32_t ids[FW_NCHUNKS] = { 0 };
+	uint64_t h = 0;
+	size_t slot;
+
+	for (uint32_t c = 0; c < in->nch; c++) {
+		uint32_t nk;
+		const uint64_t *w = chunk_of(b, in->nw, c, &nk);
+
+		if (sw->dirty[c])
+			sw->ids[c] = chunk_id(in, c ? &in->cs : &in->c0, w, nk, sw->hc[c],
+					      c ? &in->chunk_overflow : &in->overflow);
+		sw->dirty[c] = false;
+		ids[c] = sw->ids[c];
+		h = (h ^ ids[c]) * 0x9e3779b97f4a7c15ULL;
+	}
+	if (in->nomem)
+		return 0;
+	for (slot = mix(h) & (HT_SIZE - 1);; slot = (slot + 1) & (HT_SIZE - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
 			break;
-		if (in->hash[id - 1] == h &&
-		    !memcmp(in->cls[(id - 1) / FW_CLS_BLK] + (id - 1) % FW_CLS_BLK * in->nw, b->w, row))
+		if (!memcmp(in->ids[id - 1], ids, sizeof(ids)))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
 		in->overflow = true;
 		return 0;
 	}
-	if (in->n == in->cap) {		/* one more block */
-		size_t nb = in->cap / FW_CLS_BLK;
-		uint64_t **p = realloc(in->cls, (nb + 1) * sizeof(*p)), *q;
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 1024;
+		uint32_t (*p)[FW_NCHUNKS] = realloc(in->ids, cap * sizeof(*p));
 
 		if (!p) {
 			in->nomem = true;
 			return 0;
 		}
-		in->cls = p;
-		in->cls[nb] = malloc(FW_CLS_BLK * row);
-		q = realloc(in->hash, (in->cap + FW_CLS_BLK) * sizeof(*q));
-		if (!in->cls[nb] || !q) {
-			free(in->cls[nb]);
-			if (q)
-				in->hash = q;
-			in->nomem = true;
-			return 0;
-		}
-		in->hash = q;
-		in->cap += FW_CLS_BLK;
+		in->ids = p;
+		in->cap = cap;
 	}
-	memcpy(in->cls[in->n / FW_CLS_BLK] + in->n % FW_CLS_BLK * in->nw, b->w, row);
-	in->hash[in->n] = h;
+	memcpy(in->ids[in->n], ids, sizeof(ids));
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
 }
 
-static void free_rows(uint64_t **cls, size_t nblk)
+/* A sweep starting at bitmap b. */
+static void sweep_start(const struct interner *in, const struct bits *b, struct sweep *sw)
 {
-	for (size_t i = 0; cls && i < nblk; i++)
-		free(cls[i]);
-	free(cls);
+	for (uint32_t c = 0; c < FW_NCHUNKS; c++)
+		sw->dirty[c] = true;
+	bits_hash(b, in->nw, in->nch, sw->hc);
 }
 
 static uint16_t intern(struct interner *in, const struct bits *b)
 {
-	return intern_h(in, b, bits_hash(b, in->nw));
+	struct sweep sw;
+
+	sweep_start(in, b, &sw);
+	return intern_h(in, b, &sw);
 }
 
 /* --- small fields: one class per value ------------------------------------- */
@@ -353,7 +546,7 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 	uint8_t *state = NULL;		/* bit 0: in pos list, bit 1: in neg */
 	size_t n = 0, cap = 0;
 	uint32_t pos = 0;
-	uint64_t h;
+	struct sweep sw;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		const struct fw_rule_ir *ru = &rs->rules[r];
@@ -395,13 +588,13 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 
 		bits_put(&cur, (uint32_t)r, !port_has(&ru->pos, dst));
 	}
-	h = bits_hash(&cur, in->nw);
+	sweep_start(in, &cur, &sw);
 	/* ranges of one list are disjoint and not adjacent: each event toggles */
 	for (size_t i = 0; i <= n; i++) {
 		uint32_t next = i < n ? ev[i].pos : 65536;
 
 		if (next > pos) {
-			uint16_t c = intern_h(in, &cur, h);
+			uint16_t c = intern_h(in, &cur, &sw);
 
 			for (uint32_t p = pos; p < next; p++)
 				table[p] = c;
@@ -413,7 +606,7 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 
 			bits_put_h(&cur, ev[i].rule,
 				   (!port_has(&ru->pos, dst) || (s & 1)) &&
-				   (!port_has(&ru->neg, dst) || !(s & 2)), &h);
+				   (!port_has(&ru->neg, dst) || !(s & 2)), &sw);
 		}
 	}
 	free(ev);
@@ -901,84 +1094,37 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 	return 0;
 }
 
-/* --- chunks: each class's bitmap cut in FW_CHUNK_RULES; chunk 0 in the class
- * entry, the others stored once ------------------------------------------ */
+/* --- the class entries (fw_cls): chunk 0 inline, the others by id ------- */
 
-static uint64_t chunk_hash(const uint64_t *w)
+/* t->hdr and t->chunk from the interner's chunks (taken over): 0 or -ENOMEM. */
+static int make_hdr(struct interner *in, struct fw_tables *t)
 {
-	uint64_t h = 0;
-
-	for (uint32_t i = 0; i < FW_WORDS; i++)	/* words independent: see word_hash */
-		h ^= word_hash(i, w[i]);
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return h ^ h >> 33;
-}
-
-#define CHUNK_HT (FW_MAX_CHUNKS * 2)
-
-/* t->hdr and t->chunk from t->cls: 0, -E2BIG (too many chunks), -ENOMEM. */
-static int make_chunks(struct fw_tables *t)
-{
-	uint32_t *ht = calloc(CHUNK_HT, sizeof(*ht));	/* chunk id + 1 */
-	size_t cap = 1024;
-
-	t->hdr = calloc(t->n_cls ? t->n_cls : 1, sizeof(*t->hdr));
-	t->chunk = calloc(cap, sizeof(*t->chunk));
-	if (!ht || !t->hdr || !t->chunk) {
-		free(ht);
+	t->hdr = calloc(in->n ? in->n : 1, sizeof(*t->hdr));
+	if (!t->hdr)
 		return -ENOMEM;
-	}
-	t->n_chunk = 1;			/* chunk 0: all zero */
-	for (size_t i = 0; i < t->n_cls; i++) {
+	for (size_t i = 0; i < in->n; i++) {
+		const uint32_t *ids = in->ids[i];
+
 		/* (hdr is zeroed: chunks past the policy's words stay empty) */
-		for (uint32_t c = 0; c < FW_NCHUNKS && c * FW_WORDS < t->nw; c++) {
-			uint64_t buf[FW_WORDS], *w = c ? buf : (uint64_t *)t->hdr[i].w, sum = 0;
-			uint32_t nk = t->nw - c * FW_WORDS;
-			size_t slot;
-
-			if (nk > FW_WORDS)
-				nk = FW_WORDS;
-			memcpy(w, fw_class_row(t, i) + c * FW_WORDS, nk * sizeof(*w));
-			memset(w + nk, 0, (FW_WORDS - nk) * sizeof(*w));
-			for (uint32_t k = 0; k < nk; k++)
-				if (w[k])
-					sum |= 1ULL << k;
-			t->hdr[i].summary[c] = sum;
-			if (c == 0 || !sum)	/* chunk 0: in the class entry */
-				continue;
-			for (slot = chunk_hash(w) & (CHUNK_HT - 1);; slot = (slot + 1) & (CHUNK_HT - 1)) {
-				uint32_t id = ht[slot];
-
-				if (!id)
-					break;
-				if (!memcmp(t->chunk[id - 1].w, w, sizeof(t->chunk[0].w))) {
-					t->hdr[i].chunk[c] = id - 1;
-					break;
-				}
-			}
-			if (ht[slot])
-				continue;
-			if (t->n_chunk >= FW_MAX_CHUNKS) {
-				free(ht);
-				return -E2BIG;
-			}
-			if (t->n_chunk == cap) {
-				struct fw_chunk *p = realloc(t->chunk, 2 * cap * sizeof(*p));
-
-				if (!p) {
-					free(ht);
-					return -ENOMEM;
-				}
-				t->chunk = p;
-				cap *= 2;
-			}
-			memcpy(t->chunk[t->n_chunk].w, w, sizeof(t->chunk[0].w));
-			t->hdr[i].chunk[c] = t->n_chunk;
-			ht[slot] = ++t->n_chunk;
+		if (ids[0]) {
+			memcpy(t->hdr[i].w, cs_words(&in->c0, ids[0]), sizeof(t->hdr[i].w));
+			t->hdr[i].summary[0] = in->c0.sum[ids[0]];
+		}
+		for (uint32_t c = 1; c < in->nch; c++) {
+			t->hdr[i].chunk[c] = ids[c];
+			t->hdr[i].summary[c] = ids[c] ? in->cs.sum[ids[c]] : 0;
 		}
 	}
-	free(ht);
+	t->n_chunk = in->cs.n ? in->cs.n : 1;	/* chunk 0 (zero) at least */
+	t->chunk = calloc(t->n_chunk, sizeof(*t->chunk));
+	if (!t->chunk)
+		return -ENOMEM;
+	for (uint32_t b = 0; b * CS_BLK < in->cs.n; b++) {
+		uint32_t k = in->cs.n - b * CS_BLK;
+
+		memcpy(&t->chunk[b * CS_BLK], in->cs.c[b],
+		       (k > CS_BLK ? CS_BLK : k) * sizeof(*t->chunk));
+	}
 	return 0;
 }
 
@@ -997,8 +1143,10 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 			in.nw = (uint32_t)((pol->dir[d].n_rules + 63) / 64);
 	if (in.nw > FW_RULE_WORDS)
 		in.nw = FW_RULE_WORDS;	/* (refused below) */
+	in.nch = (in.nw + FW_WORDS - 1) / FW_WORDS;
 	in.ht = calloc(HT_SIZE, sizeof(*in.ht));
-	if (!in.ht)
+	if (!in.ht || chunkset_init(&in.c0, FW_MAX_CLASSES + 1) ||
+	    chunkset_init(&in.cs, FW_MAX_CHUNKS))
 		goto fail;
 	intern(&in, &empty);		/* class 0: matches no rule */
 	t->non_ip_action = pol->non_ip_action;
@@ -1054,27 +1202,29 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 		}
 	}
 	fw_phase("compile: log, limits");
-	t->cls = in.cls;
-	t->n_cls = in.n;
-	t->nw = in.nw;
-	in.cls = NULL;
-	ret = make_chunks(t);
-	if (ret == -E2BIG) {
+	if (in.chunk_overflow) {
 		ret = -EINVAL;
 		fw_policy_error_at(pol, "rules", err,
 				   "the policy needs more than %d distinct classifier bitmap chunks; split it or merge rules",
 				   FW_MAX_CHUNKS);
+		goto fail;
 	}
+	t->n_cls = in.n;
+	t->nw = in.nw;
+	ret = make_hdr(&in, t);
 	if (ret)
 		goto fail;
 	free(in.ht);
-	free(in.hash);
+	free(in.ids);
+	chunkset_free(&in.c0);
+	chunkset_free(&in.cs);
 	fw_phase("compile: chunks");
 	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
 	free(in.ht);
-	free(in.hash);
-	free_rows(in.cls, in.cap / FW_CLS_BLK);
+	free(in.ids);
+	chunkset_free(&in.c0);
+	chunkset_free(&in.cs);
 	fw_tables_free(t);
 	return ret;
 }
@@ -1091,7 +1241,6 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].a4root[1]);
 	}
 	free(t->a4child);
-	free_rows(t->cls, (t->n_cls + FW_CLS_BLK - 1) / FW_CLS_BLK);
 	fw_fwd_tables_free(&t->fwd);
 	free(t->limits);
 	free(t->hdr);

@@ -75,12 +75,9 @@ struct fw_tables {
 	uint8_t malformed_action;
 	struct fw_ct_cfg ct;		/* flags 0: conntrack off */
 	struct fw_dir_tables dir[FW_NDIR];
-	uint64_t **cls;			/* class id i: fw_class_row(t, i), the nw first
-					 * words of its bitmap (the rest zero); class 0
-					 * empty. In blocks of FW_CLS_BLK rows: never
-					 * copied as they grow */
-	uint32_t nw;
-	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls) */
+	uint32_t nw;			/* words of a bitmap that can be non-zero */
+	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls); class 0
+					 * empty, no two alike */
 	size_t n_cls;
 	struct fw_fwd_tables fwd;
 	struct fw_limit *limits;	/* rate limits by slot (limit.c) */
@@ -90,13 +87,6 @@ struct fw_tables {
 	struct fw_a4blk *a4child;	/* child blocks of the IPv4 tries */
 	uint32_t n_a4child;		/* <= FW_A4_POOL */
 };
-
-#define FW_CLS_BLK	1024
-
-static inline const uint64_t *fw_class_row(const struct fw_tables *t, size_t i)
-{
-	return t->cls[i / FW_CLS_BLK] + (i % FW_CLS_BLK) * t->nw;
-}
 
 /* fwd_compile.c: the forwarding part of fw_compile(): slots, records, NAT. */
 int fw_compile_fwd(const struct fw_policy *pol, struct fw_tables *t,
