@@ -533,6 +533,39 @@ static int ev_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/*
+ * Sort the n events by position. Their order at one position does not
+ * matter (the sweep interns only between positions). Many events: by
+ * counting (positions are 0..65536), else qsort.
+ */
+static int sort_events(struct port_ev **ev, size_t n)
+{
+	struct port_ev *out;
+	uint32_t *at;
+
+	if (n < 4096) {
+		qsort(*ev, n, sizeof(**ev), ev_cmp);
+		return 0;
+	}
+	at = calloc(65538, sizeof(*at));
+	out = malloc(n * sizeof(*out) + 1);
+	if (!at || !out) {
+		free(at);
+		free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		at[(*ev)[i].pos + 1]++;
+	for (uint32_t p = 1; p < 65538; p++)
+		at[p] += at[p - 1];
+	for (size_t i = 0; i < n; i++)
+		out[at[(*ev)[i].pos]++] = (*ev)[i];
+	free(at);
+	free(*ev);
+	*ev = out;
+	return 0;
+}
+
 static bool port_has(const struct fw_match *m, bool dst)
 {
 	return dst ? m->has_dport : m->has_sport;
@@ -580,7 +613,11 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 			}
 		}
 	}
-	qsort(ev, n, sizeof(*ev), ev_cmp);
+	if (sort_events(&ev, n)) {
+		free(ev);
+		free(state);
+		return -ENOMEM;
+	}
 
 	/* port 0 before any event: in no list */
 	for (size_t r = 0; r < rs->n_rules; r++) {
