@@ -155,6 +155,18 @@ static inline uint64_t *cs_words(const struct chunkset *cs, uint32_t id)
 	return (uint64_t *)cs->c[id / CS_BLK][id % CS_BLK].w;
 }
 
+/* Set word i of b to v, keeping sw up to date. */
+static void bits_word_h(struct bits *b, uint32_t i, uint64_t v, struct sweep *sw)
+{
+	uint64_t old = b->w[i];
+
+	if (v == old)
+		return;
+	b->w[i] = v;
+	sw->hc[i / FW_WORDS] ^= word_hash(i % FW_WORDS, old) ^ word_hash(i % FW_WORDS, v);
+	sw->dirty[i / FW_WORDS] = true;
+}
+
 static int chunkset_init(struct chunkset *cs, uint32_t max)
 {
 	cs->max = max;
@@ -721,7 +733,8 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		       struct fw_dir_tables *dt)
 {
 	struct pfx_item *items = NULL;
-	struct bits *spos = NULL, *sneg = NULL, all = { 0 };
+	struct bits *spos = NULL, *sneg = NULL, *sout = NULL, all = { 0 };
+	struct sweep *ssw = NULL, all_sw;
 	struct fw_prefix *spfx = NULL;
 	size_t n = 0, cap = 1, depth = 0, maxd = family == 4 ? 34 : 130;
 	int ret = -ENOMEM;
@@ -740,8 +753,12 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	spos = calloc(maxd, sizeof(*spos));
 	sneg = calloc(maxd, sizeof(*sneg));
 	spfx = calloc(maxd, sizeof(*spfx));
-	if (!items || !spos || !sneg || !spfx)
+	sout = calloc(maxd, sizeof(*sout));
+	ssw = calloc(maxd, sizeof(*ssw));
+	if (!items || !spos || !sneg || !spfx || !sout || !ssw)
 		goto out;
+	sweep_start(in, &all, &all_sw);	/* a prefix without ancestors starts here */
+	intern_h(in, &all, &all_sw);
 
 	items[n].p.family = family;	/* the root, /0 */
 	items[n++].rule = UINT32_MAX;
@@ -765,29 +782,41 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	for (size_t i = 0; i < n;) {
 		const struct fw_prefix *p = &items[i].p;
 		size_t row = in->nw * sizeof(uint64_t);
-		struct bits *pos, *neg, out;
+		struct bits *pos, *neg, *out;
+		struct sweep *sw;
 		struct fw_lpm_entry *e;
 
 		/* preorder: what does not contain p is no ancestor of what follows */
 		while (depth && !fw_prefix_contains(&spfx[depth - 1], family, p->addr))
 			depth--;
 		/* p's rules: its parent's and its own, built in place on the stack
-		 * (only the nw words rules can use) */
+		 * (only the nw words rules can use); its class bitmap is its
+		 * parent's with the words of its own rules redone, so that only
+		 * the chunks those change are looked up again (sweep) */
 		pos = &spos[depth];
 		neg = &sneg[depth];
+		out = &sout[depth];
+		sw = &ssw[depth];
 		if (depth) {
 			memcpy(pos->w, spos[depth - 1].w, row);
 			memcpy(neg->w, sneg[depth - 1].w, row);
+			memcpy(out->w, sout[depth - 1].w, row);
+			*sw = ssw[depth - 1];
 		} else {
 			memset(pos->w, 0, row);
 			memset(neg->w, 0, row);
+			memcpy(out->w, all.w, row);
+			*sw = all_sw;
 		}
-		for (; i < n && pfx_same(&items[i].p, p); i++)
-			if (items[i].rule != UINT32_MAX)
-				bits_set(items[i].neg ? neg : pos, items[i].rule);
+		for (; i < n && pfx_same(&items[i].p, p); i++) {
+			uint32_t r = items[i].rule, w;
 
-		for (uint32_t w = 0; w < in->nw; w++)
-			out.w[w] = (all.w[w] | pos->w[w]) & ~neg->w[w];
+			if (r == UINT32_MAX)
+				continue;
+			bits_set(items[i].neg ? neg : pos, r);
+			w = r / 64;
+			bits_word_h(out, w, (all.w[w] | pos->w[w]) & ~neg->w[w], sw);
+		}
 
 		if (dt->n_lpm % 64 == 0) {
 			e = realloc(dt->lpm, (dt->n_lpm + 64) * sizeof(*e));
@@ -801,7 +830,7 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		e->field = field;
 		e->plen = p->plen;
 		memcpy(e->addr, p->addr, 16);
-		e->cls = intern(in, &out);
+		e->cls = intern_h(in, out, sw);
 
 		spfx[depth] = *p;
 		spfx[depth].family = family;
@@ -810,6 +839,8 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	ret = 0;
 out:
 	free(items);
+	free(sout);
+	free(ssw);
 	free(spos);
 	free(sneg);
 	free(spfx);
