@@ -58,8 +58,7 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
  * others (one multiply, no chain from word to word), so that a sweep that
  * flips one bit updates it in O(1) (bits_put_h).
  */
-#define HT_SIZE (1u << 18)	/* power of two, load <= 1/4 */
-_Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
+#define HT_START (1u << 12)	/* class table slots to start with; load <= 1/2 */
 #define CHUNK_HT (1u << 12)	/* per chunk set, to start with; grows */
 
 #define CS_BLK	1024			/* chunks per block: never copied as they grow */
@@ -78,7 +77,7 @@ struct interner {
 	size_t n, cap;
 	uint32_t nw;			/* words that can be non-zero */
 	uint32_t nch;			/* chunks that can be non-zero */
-	uint32_t *ht;			/* class id + 1, 0 = empty slot */
+	uint32_t *ht, ht_size;		/* class id + 1, 0 = empty slot */
 	bool overflow, chunk_overflow, nomem;
 };
 
@@ -298,11 +297,40 @@ static uint32_t chunk_id(struct interner *in, struct chunkset *cs, const uint64_
 	return cs->n - 1;
 }
 
+static uint64_t ids_hash(const uint32_t *ids)
+{
+	uint64_t h = 0;
+
+	for (uint32_t c = 0; c < FW_NCHUNKS; c++)
+		h = (h ^ ids[c]) * 0x9e3779b97f4a7c15ULL;
+	return mix(h);
+}
+
+/* The class table twice as large (a small table stays in cache): 0 or -ENOMEM. */
+static int class_ht_grow(struct interner *in)
+{
+	uint32_t size = in->ht_size ? in->ht_size * 2 : HT_START, *ht = calloc(size, sizeof(*ht));
+
+	if (!ht)
+		return -ENOMEM;
+	for (size_t id = 0; id < in->n; id++) {
+		size_t slot = ids_hash(in->ids[id]) & (size - 1);
+
+		while (ht[slot])
+			slot = (slot + 1) & (size - 1);
+		ht[slot] = (uint32_t)id + 1;
+	}
+	free(in->ht);
+	in->ht = ht;
+	in->ht_size = size;
+	return 0;
+}
+
 /* The class of bitmap b, whose chunk hashes and known ids are in sw. */
 static uint16_t intern_h(struct interner *in, const struct bits *b, struct sweep *sw)
 {
 	uint32_t ids[FW_NCHUNKS] = { 0 };
-	uint64_t h = 0;
+	uint64_t h;
 	size_t slot;
 
 	for (uint32_t c = 0; c < in->nch; c++) {
@@ -314,11 +342,15 @@ static uint16_t intern_h(struct interner *in, const struct bits *b, struct sweep
 					      c ? &in->chunk_overflow : &in->overflow);
 		sw->dirty[c] = false;
 		ids[c] = sw->ids[c];
-		h = (h ^ ids[c]) * 0x9e3779b97f4a7c15ULL;
 	}
 	if (in->nomem)
 		return 0;
-	for (slot = mix(h) & (HT_SIZE - 1);; slot = (slot + 1) & (HT_SIZE - 1)) {
+	if (2 * (in->n + 1) > in->ht_size && class_ht_grow(in)) {
+		in->nomem = true;
+		return 0;
+	}
+	h = ids_hash(ids);
+	for (slot = h & (in->ht_size - 1);; slot = (slot + 1) & (in->ht_size - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
@@ -1212,8 +1244,7 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 	if (in.nw > FW_RULE_WORDS)
 		in.nw = FW_RULE_WORDS;	/* (refused below) */
 	in.nch = (in.nw + FW_WORDS - 1) / FW_WORDS;
-	in.ht = calloc(HT_SIZE, sizeof(*in.ht));
-	if (!in.ht || chunkset_init(&in.c0, FW_MAX_CLASSES + 1) ||
+	if (class_ht_grow(&in) || chunkset_init(&in.c0, FW_MAX_CLASSES + 1) ||
 	    chunkset_init(&in.cs, FW_MAX_CHUNKS))
 		goto fail;
 	intern(&in, &empty);		/* class 0: matches no rule */
