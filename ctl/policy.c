@@ -433,10 +433,14 @@ static void str_cat(char *dst, size_t size, const char *src)
 /* Paths are cut at PATH_SIZE; the ones this format produces are short. */
 static void path_key(char *out, const char *path, const char *key)
 {
-	str_copy(out, PATH_SIZE, path);
-	if (*path)
-		str_cat(out, PATH_SIZE, ".");
-	str_cat(out, PATH_SIZE, key);
+	size_t n = strnlen(path, PATH_SIZE - 1), k;
+
+	memcpy(out, path, n);
+	if (n && n < PATH_SIZE - 1)
+		out[n++] = '.';
+	k = strnlen(key, PATH_SIZE - 1 - n);
+	memcpy(out + n, key, k);
+	out[n + k] = '\0';
 }
 
 static void path_idx(char *out, const char *path, size_t i)
@@ -1765,19 +1769,19 @@ static int parse_match(struct pctx *c, json_t *obj, const char *path,
 			return ret;
 	}
 
-	path_key(spath, path, "src_port");
 	v = json_object_get(obj, "src_port");
 	if (v) {
 		m->has_sport = true;
+		path_key(spath, path, "src_port");
 		ret = parse_ports(c, v, spath, &m->sport, &m->n_sport);
 		if (ret)
 			return ret;
 	}
 
-	path_key(dpath, path, "dst_port");
 	v = json_object_get(obj, "dst_port");
 	if (v) {
 		m->has_dport = true;
+		path_key(dpath, path, "dst_port");
 		ret = parse_ports(c, v, dpath, &m->dport, &m->n_dport);
 		if (ret)
 			return ret;
