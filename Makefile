@@ -100,7 +100,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 65536
 FUZZ_TARGETS := fuzz_parse fuzz_compile
 FUZZ_BINS    := $(patsubst %,$(B)/fuzz/%,$(FUZZ_TARGETS))
-FUZZ_CTL     := ctl/policy.c ctl/jpath.c ctl/compile.c ctl/log_compile.c ctl/model.c ctl/fwd_compile.c ctl/limit.c
+FUZZ_CTL     := ctl/policy.c ctl/jpath.c ctl/compile.c ctl/log_compile.c ctl/model.c ctl/fwd_compile.c ctl/limit.c ctl/timing.c ctl/jsonfast.c
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -Wall -Wno-unused-parameter -std=gnu11 \
                 -D_GNU_SOURCE -Iinclude -Ictl -Itests/fuzz \

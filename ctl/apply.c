@@ -22,14 +22,33 @@
 #include "sha256.h"
 #include "limit.h"
 
+/* Update the n array elements keys[i] from vals (vsize bytes each); batched. */
+int fw_array_put(int fd, const uint32_t *keys, const void *vals, size_t vsize,
+		     uint32_t n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t count = n;
+	int ret;
+
+	if (!n || !bpf_map_update_batch(fd, keys, vals, &count, &opts))
+		return 0;
+	ret = -errno;
+	if (ret == -EINVAL || ret == -524 /* ENOTSUPP */ || ret == -EOPNOTSUPP) {
+		ret = 0;	/* no batch ops: one by one */
+		for (uint32_t i = 0; i < n && !ret; i++)
+			if (bpf_map_update_elem(fd, &keys[i], (const char *)vals + i * vsize,
+						BPF_ANY))
+				ret = -errno;
+	}
+	return ret;
+}
+
 /* Update n array elements [first, first + n) from vals; batched. */
 static int array_fill(int fd, uint32_t first, const void *vals, size_t vsize,
 		      uint32_t n)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	uint32_t *keys;
-	uint32_t count = n;
-	int ret = 0;
+	int ret;
 
 	if (!n)
 		return 0;
@@ -38,16 +57,7 @@ static int array_fill(int fd, uint32_t first, const void *vals, size_t vsize,
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++)
 		keys[i] = first + i;
-	if (bpf_map_update_batch(fd, keys, vals, &count, &opts)) {
-		ret = -errno;
-		if (ret == -EINVAL || ret == -524 /* ENOTSUPP */ || ret == -EOPNOTSUPP) {
-			ret = 0;	/* no batch ops: one by one */
-			for (uint32_t i = 0; i < n && !ret; i++)
-				if (bpf_map_update_elem(fd, &keys[i],
-							(const char *)vals + i * vsize, BPF_ANY))
-					ret = -errno;
-		}
-	}
+	ret = fw_array_put(fd, keys, vals, vsize, n);
 	free(keys);
 	return ret;
 }
@@ -410,20 +420,45 @@ int fw_set_list(const struct fw_state *st, uint32_t gen, uint32_t slot,
 	return ret;
 }
 
-/* Zero table tbl's FW_NCNT per-CPU counters in fd (fw_rcnt, fw_rlim). */
-static int zero_counters(int fd, uint32_t tbl)
+/*
+ * Zero the per-CPU counters of table tbl that the new tables can count
+ * into and fwctl reads (stats, show): fw_rcnt of rules [0, n_rules) and of
+ * the default action, fw_rlim of the rules with a rate limit. The others
+ * keep what an older policy left there: the data path never counts into
+ * them for these tables (a rule index is below n_rules; fw_rlim only for
+ * FW_RF_LIMIT rules) and nothing reads them; a later policy that uses
+ * them zeroes them first, here. (Zeroing all FW_NCNT of both maps took
+ * 7 ms per table: the kernel's batch update costs per element.)
+ */
+static int zero_counters(const struct fw_state *st, uint32_t tbl,
+			 const struct fw_dir_tables *dt)
 {
 	int ncpu = libbpf_num_possible_cpus();
+	uint32_t *keys, n = 0, nlim = 0;
 	void *zeros;
 	int ret;
 
 	if (ncpu < 0)
 		return ncpu;
-	zeros = calloc((size_t)FW_NCNT * (size_t)ncpu, sizeof(struct fw_counter));
-	if (!zeros)
-		return -ENOMEM;
-	ret = array_fill(fd, tbl * FW_NCNT, zeros,
-			 sizeof(struct fw_counter) * (size_t)ncpu, FW_NCNT);
+	keys = malloc(((size_t)dt->n_rules + 1) * sizeof(*keys));
+	zeros = calloc(((size_t)dt->n_rules + 1) * (size_t)ncpu, sizeof(struct fw_counter));
+	if (!keys || !zeros) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t r = 0; r < dt->n_rules; r++)
+		keys[n++] = tbl * FW_NCNT + r;
+	keys[n++] = tbl * FW_NCNT + FW_MAX_RULES;
+	ret = fw_array_put(st->fd[M_RCNT], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu, n);
+	if (ret)
+		goto out;
+	for (uint32_t r = 0; r < dt->n_rules; r++)
+		if (dt->rules[r].flags & FW_RF_LIMIT)
+			keys[nlim++] = tbl * FW_NCNT + r;
+	ret = fw_array_put(st->fd[M_RLIM], keys, zeros, sizeof(struct fw_counter) * (size_t)ncpu,
+			nlim);
+out:
+	free(keys);
 	free(zeros);
 	return ret;
 }
@@ -475,6 +510,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (hw < 0)
 		return fw_err(hw, "cannot apply a policy the offloaded (hw mode) attachments cannot run (the running policy is unchanged)");
 
+	fw_phase("apply: hw check");
 	what = "invalidate the standby generation";
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
 		struct fw_tblcfg off = { 0 };
@@ -485,37 +521,44 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			goto fail;
 		}
 	}
+	fw_phase("apply: <- clear the standby prefixes");
 	what = "clear the standby prefixes";
 	ret = lpm_clear(st->fd[M_LPM4], sizeof(struct fw_lpm4_key), gen);
 	if (!ret)
 		ret = lpm_clear(st->fd[M_LPM6], sizeof(struct fw_lpm6_key), gen);
 	if (ret)
 		goto fail;
+	fw_phase("apply: <- clear the standby interface classes");
 	what = "clear the standby interface classes";
 	ret = iface_clear(st, gen);
 	if (ret)
 		goto fail;
+	fw_phase("apply: <- load the sets");
 	what = "load the sets";
 	ret = sets_write(st, gen, pol);
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: <- write the rate limits");
 	what = "write the rate limits";
 	ret = fw_limits_write(st, gen, t);
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: <- write the classes");
 	what = "write the classes";
 	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->hdr,
 			 sizeof(*t->hdr), (uint32_t)t->n_cls);
 	if (ret)
 		goto fail;
+	fw_phase("apply: <- write the class bitmaps");
 	what = "write the class bitmaps";
 	ret = array_fill(st->fd[M_CHUNK], gen * FW_MAX_CHUNKS, t->chunk,
 			 sizeof(*t->chunk), t->n_chunk);
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: class bitmaps");
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
 		const struct fw_dir_tables *dt = &t->dir[d];
 		uint32_t tbl = FW_TBL(gen, d);
@@ -525,29 +568,33 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			ret = -errno;
 			goto fail;
 		}
+		fw_phase("apply: <- write the interface classes");
 		what = "write the interface classes";
 		ret = iface_write(st, tbl, dt);
 		if (ret)
 			goto fail;
+		fw_phase("apply: <- write the rules");
 		what = "write the rules";
 		ret = array_fill(st->fd[M_RULES], tbl * FW_MAX_RULES, dt->rules,
 				 sizeof(*dt->rules), dt->n_rules);
 		if (ret)
 			goto fail;
+		fw_phase("apply: <- reset the rule counters");
 		what = "reset the rule counters";
-		ret = zero_counters(st->fd[M_RCNT], tbl);
-		if (!ret)	/* and the over-limit counters of rate limits */
-			ret = zero_counters(st->fd[M_RLIM], tbl);
+		ret = zero_counters(st, tbl, dt);	/* and the over-limit counters */
 		if (ret)
 			goto fail;
+		fw_phase("apply: <- write the log limits");
 		what = "write the log limits";
 		ret = fw_log_write(st, tbl, dt);
 		if (ret)
 			goto fail;
+		fw_phase("apply: <- write the prefixes");
 		what = "write the prefixes";
 		ret = lpm_write(st, tbl, dt);
 		if (ret)
 			goto fail;
+		fw_phase("apply: <- write the IPv4 address tables");
 		what = "write the IPv4 address tables";
 		for (uint32_t f = 0; f < 2 && !ret; f++)
 			if (dt->a4root[f])
@@ -562,15 +609,18 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: a4 children");
 	ret = fw_apply_fwd(st, t, gen, &what);	/* forwarding (fwd.c) */
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: <- record the policy");
 	what = "record the policy";
 	ret = write_meta(st, gen, pol);
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: <- set up the conntrack table");
 	what = "set up the conntrack table";
 	ret = fw_ct_prepare(st, t);
 	if (!ret && bpf_map_update_elem(st->fd[M_CTCFG], &gen, &t->ct, BPF_ANY))
@@ -578,6 +628,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (ret)
 		goto fail;
 
+	fw_phase("apply: <- validate the standby generation");
 	what = "validate the standby generation";
 	epoch = next_epoch(st);
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
@@ -603,6 +654,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		}
 	}
 
+	fw_phase("apply: <- switch to the new generation");
 	what = "switch to the new generation";
 	if (bpf_map_update_elem(st->fd[M_GEN], &zero, &gen, BPF_ANY)) {
 		ret = -errno;

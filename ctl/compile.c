@@ -22,6 +22,7 @@
 #include <string.h>
 #include "compile.h"
 #include "limit.h"
+#include "timing.h"
 
 #define bits fw_bitmap
 
@@ -45,39 +46,316 @@ static bool bm_bit(const uint64_t *bm, unsigned int v)
 
 /* --- class interning: identical bitmaps get one id ----------------------- */
 
-#define HT_SIZE (1u << 18)	/* power of two, load <= 1/4 */
-_Static_assert(HT_SIZE >= 4 * FW_MAX_CLASSES, "interner load");
+/*
+ * Classes are kept as the data path keeps them (fw_bits): a bitmap cut in
+ * chunks of FW_CHUNK_RULES rules, each chunk stored once. A class is the
+ * ids of its chunks: chunk 0 (inline in fw_bits) from one set, the others
+ * (fw_chunk, 0 = all zero) from another; two bitmaps are equal iff their
+ * ids are. No class is ever held as a whole row: 12800 classes of 10000
+ * rules took 16 MB that way, then a pass to cut them up.
+ *
+ * A chunk's hash is the XOR of its words' hashes, each independent of the
+ * others (one multiply, no chain from word to word), so that a sweep that
+ * flips one bit updates it in O(1) (bits_put_h).
+ */
+#define HT_START (1u << 12)	/* class table slots to start with; load <= 1/2 */
+#define CHUNK_HT (1u << 12)	/* per chunk set, to start with; grows */
 
-struct interner {
-	uint64_t *cls;			/* n rows of nw words */
-	size_t n, cap;
-	uint32_t nw;			/* words that can be non-zero */
-	uint32_t *ht;			/* class id + 1, 0 = empty slot */
-	bool overflow, nomem;
+#define CS_BLK	1024			/* chunks per block: never copied as they grow */
+
+struct chunkset {
+	struct fw_chunk **c;		/* n chunks in blocks of CS_BLK; 0 all zero */
+	uint64_t *sum;			/* n: bit k: word k != 0 (fw_bits.summary) */
+	uint64_t *hash;			/* n: chunk_hash() */
+	uint32_t n, cap, max;		/* max: more is an overflow */
+	uint32_t *ht, ht_size;		/* chunk id + 1, 0 = empty slot */
 };
 
-static uint64_t bits_hash(const struct bits *b, uint32_t nw)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
+struct interner {
+	struct chunkset c0, cs;		/* chunk 0 of each class; the others */
+	uint32_t (*ids)[FW_NCHUNKS];	/* class -> its chunks (first nch used) */
+	size_t n, cap;
+	uint32_t nw;			/* words that can be non-zero */
+	uint32_t nch;			/* chunks that can be non-zero */
+	uint32_t *ht, ht_size;		/* class id + 1, 0 = empty slot */
+	bool overflow, chunk_overflow, nomem;
+};
 
-	for (uint32_t i = 0; i < nw; i++) {
-		h ^= b->w[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
+static inline uint64_t word_hash(uint32_t i, uint64_t w)
+{
+	return (w ^ (0x9e3779b97f4a7c15ULL * (i + 1))) * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 33;
+}
+
+/* Chunk c of a bitmap of nw words: its words [0, *nk), the rest zero. */
+static const uint64_t *chunk_of(const struct bits *b, uint32_t nw, uint32_t c, uint32_t *nk)
+{
+	uint32_t k = nw - c * FW_WORDS;
+
+	*nk = k > FW_WORDS ? FW_WORDS : k;
+	return b->w + c * FW_WORDS;
+}
+
+static uint64_t chunk_hash(const uint64_t *w, uint32_t nk)
+{
+	uint64_t h = 0;
+
+	for (uint32_t k = 0; k < FW_WORDS; k++)
+		h ^= word_hash(k, k < nk ? w[k] : 0);
 	return h;
 }
 
-static uint16_t intern(struct interner *in, const struct bits *b)
+/* hc[c]: the hash of chunk c of b, for c < nch. */
+static void bits_hash(const struct bits *b, uint32_t nw, uint32_t nch, uint64_t *hc)
 {
-	size_t slot = bits_hash(b, in->nw) & (HT_SIZE - 1), row = in->nw * sizeof(uint64_t);
+	for (uint32_t c = 0; c < nch; c++) {
+		uint32_t nk;
+		const uint64_t *w = chunk_of(b, nw, c, &nk);
 
-	for (;; slot = (slot + 1) & (HT_SIZE - 1)) {
+		hc[c] = chunk_hash(w, nk);
+	}
+}
+
+/*
+ * A bitmap changed bit by bit (the port sweep): its chunks' hashes kept up
+ * to date, and the ids of the chunks unchanged since the last intern.
+ */
+struct sweep {
+	uint64_t hc[FW_NCHUNKS];
+	uint32_t ids[FW_NCHUNKS];
+	bool dirty[FW_NCHUNKS];
+};
+
+/* Set bit r of b to on, keeping sw up to date. */
+static void bits_put_h(struct bits *b, uint32_t r, bool on, struct sweep *sw)
+{
+	uint32_t i = r / 64;
+	uint64_t old = b->w[i];
+
+	if (on)
+		b->w[i] |= 1ULL << (r % 64);
+	else
+		b->w[i] &= ~(1ULL << (r % 64));
+	if (b->w[i] != old) {
+		sw->hc[i / FW_WORDS] ^= word_hash(i % FW_WORDS, old) ^
+					word_hash(i % FW_WORDS, b->w[i]);
+		sw->dirty[i / FW_WORDS] = true;
+	}
+}
+
+static inline uint64_t *cs_words(const struct chunkset *cs, uint32_t id)
+{
+	return (uint64_t *)cs->c[id / CS_BLK][id % CS_BLK].w;
+}
+
+/* Set word i of b to v, keeping sw up to date. */
+static void bits_word_h(struct bits *b, uint32_t i, uint64_t v, struct sweep *sw)
+{
+	uint64_t old = b->w[i];
+
+	if (v == old)
+		return;
+	b->w[i] = v;
+	sw->hc[i / FW_WORDS] ^= word_hash(i % FW_WORDS, old) ^ word_hash(i % FW_WORDS, v);
+	sw->dirty[i / FW_WORDS] = true;
+}
+
+static int chunkset_init(struct chunkset *cs, uint32_t max)
+{
+	cs->max = max;
+	cs->ht_size = CHUNK_HT;
+	cs->ht = calloc(cs->ht_size, sizeof(*cs->ht));
+	return cs->ht ? 0 : -ENOMEM;
+}
+
+static void chunkset_free(struct chunkset *cs)
+{
+	for (uint32_t b = 0; cs->c && b < cs->cap / CS_BLK; b++)
+		free(cs->c[b]);
+	free(cs->c);
+	free(cs->sum);
+	free(cs->hash);
+	free(cs->ht);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static bool chunkset_grow(struct chunkset *cs)
+{
+	uint32_t cap = cs->cap + CS_BLK;
+	struct fw_chunk **c = realloc(cs->c, cap / CS_BLK * sizeof(*c));
+	uint64_t *sum, *hash;
+
+	if (!c)
+		return false;
+	cs->c = c;
+	c[cap / CS_BLK - 1] = malloc(CS_BLK * sizeof(**c));
+	if (!c[cap / CS_BLK - 1])
+		return false;
+	sum = realloc(cs->sum, cap * sizeof(*sum));
+	if (!sum) {
+		free(c[cap / CS_BLK - 1]);
+		return false;
+	}
+	cs->sum = sum;
+	hash = realloc(cs->hash, cap * sizeof(*hash));
+	if (!hash) {
+		free(c[cap / CS_BLK - 1]);
+		return false;
+	}
+	cs->hash = hash;
+	cs->cap = cap;
+	if (cap * 2 > cs->ht_size) {	/* load <= 1/2: a bigger table, rehashed */
+		uint32_t size = cs->ht_size * 2, *ht = calloc(size, sizeof(*ht));
+
+		if (!ht)
+			return false;
+		for (uint32_t id = 1; id < cs->n; id++) {
+			uint32_t slot = (uint32_t)mix(cs->hash[id]) & (size - 1);
+
+			while (ht[slot])
+				slot = (slot + 1) & (size - 1);
+			ht[slot] = id + 1;
+		}
+		free(cs->ht);
+		cs->ht = ht;
+		cs->ht_size = size;
+	}
+	return true;
+}
+
+/*
+ * The id of the chunk whose words are w[0, nk) and zeros, hash h, added if
+ * new: 0 for all zero; 0 with in->nomem or *overflow set on failure.
+ */
+static uint32_t chunk_id(struct interner *in, struct chunkset *cs, const uint64_t *w,
+			 uint32_t nk, uint64_t h, bool *overflow)
+{
+	uint64_t sum = 0;
+	uint32_t slot;
+
+	if (!cs->n) {			/* chunk 0: all zero */
+		if (!chunkset_grow(cs)) {
+			in->nomem = true;
+			return 0;
+		}
+		memset(cs_words(cs, 0), 0, sizeof(struct fw_chunk));
+		cs->sum[0] = 0;
+		cs->hash[0] = chunk_hash(cs_words(cs, 0), FW_WORDS);
+		cs->n = 1;
+	}
+	if (h == cs->hash[0]) {		/* all zero? (else a rare collision) */
+		uint32_t k = 0;
+
+		while (k < nk && !w[k])
+			k++;
+		if (k == nk)
+			return 0;
+	}
+	for (slot = (uint32_t)mix(h) & (cs->ht_size - 1);; slot = (slot + 1) & (cs->ht_size - 1)) {
+		uint32_t id = cs->ht[slot];
+		const uint64_t *x;
+
+		if (!id)
+			break;
+		x = cs_words(cs, id - 1);
+		if (cs->hash[id - 1] == h && !memcmp(x, w, nk * sizeof(*w))) {
+			uint32_t k = nk;
+
+			while (k < FW_WORDS && !x[k])
+				k++;
+			if (k == FW_WORDS)
+				return id - 1;
+		}
+	}
+	if (cs->n >= cs->max) {
+		*overflow = true;
+		return 0;
+	}
+	if (cs->n == cs->cap) {
+		if (!chunkset_grow(cs)) {
+			in->nomem = true;
+			return 0;
+		}
+		for (slot = (uint32_t)mix(h) & (cs->ht_size - 1); cs->ht[slot];
+		     slot = (slot + 1) & (cs->ht_size - 1))
+			;	/* the table may have grown: find the free slot again */
+	}
+	for (uint32_t k = 0; k < nk; k++)
+		if (w[k])
+			sum |= 1ULL << k;
+	memcpy(cs_words(cs, cs->n), w, nk * sizeof(*w));
+	memset(cs_words(cs, cs->n) + nk, 0, (FW_WORDS - nk) * sizeof(*w));
+	cs->sum[cs->n] = sum;
+	cs->hash[cs->n] = h;
+	cs->ht[slot] = ++cs->n;
+	return cs->n - 1;
+}
+
+static uint64_t ids_hash(const uint32_t *ids)
+{
+	uint64_t h = 0;
+
+	for (uint32_t c = 0; c < FW_NCHUNKS; c++)
+		h = (h ^ ids[c]) * 0x9e3779b97f4a7c15ULL;
+	return mix(h);
+}
+
+/* The class table twice as large (a small table stays in cache): 0 or -ENOMEM. */
+static int class_ht_grow(struct interner *in)
+{
+	uint32_t size = in->ht_size ? in->ht_size * 2 : HT_START, *ht = calloc(size, sizeof(*ht));
+
+	if (!ht)
+		return -ENOMEM;
+	for (size_t id = 0; id < in->n; id++) {
+		size_t slot = ids_hash(in->ids[id]) & (size - 1);
+
+		while (ht[slot])
+			slot = (slot + 1) & (size - 1);
+		ht[slot] = (uint32_t)id + 1;
+	}
+	free(in->ht);
+	in->ht = ht;
+	in->ht_size = size;
+	return 0;
+}
+
+/* The class of bitmap b, whose chunk hashes and known ids are in sw. */
+static uint16_t intern_h(struct interner *in, const struct bits *b, struct sweep *sw)
+{
+	uint32_t ids[FW_NCHUNKS] = { 0 };
+	uint64_t h;
+	size_t slot;
+
+	for (uint32_t c = 0; c < in->nch; c++) {
+		uint32_t nk;
+		const uint64_t *w = chunk_of(b, in->nw, c, &nk);
+
+		if (sw->dirty[c])
+			sw->ids[c] = chunk_id(in, c ? &in->cs : &in->c0, w, nk, sw->hc[c],
+					      c ? &in->chunk_overflow : &in->overflow);
+		sw->dirty[c] = false;
+		ids[c] = sw->ids[c];
+	}
+	if (in->nomem)
+		return 0;
+	if (2 * (in->n + 1) > in->ht_size && class_ht_grow(in)) {
+		in->nomem = true;
+		return 0;
+	}
+	h = ids_hash(ids);
+	for (slot = h & (in->ht_size - 1);; slot = (slot + 1) & (in->ht_size - 1)) {
 		uint32_t id = in->ht[slot];
 
 		if (!id)
 			break;
-		if (!memcmp(&in->cls[(id - 1) * in->nw], b->w, row))
+		if (!memcmp(in->ids[id - 1], ids, sizeof(ids)))
 			return (uint16_t)(id - 1);
 	}
 	if (in->n >= FW_MAX_CLASSES) {
@@ -85,19 +363,35 @@ static uint16_t intern(struct interner *in, const struct bits *b)
 		return 0;
 	}
 	if (in->n == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 256;
-		uint64_t *p = realloc(in->cls, cap * row);
+		size_t cap = in->cap ? in->cap * 2 : 1024;
+		uint32_t (*p)[FW_NCHUNKS] = realloc(in->ids, cap * sizeof(*p));
 
 		if (!p) {
 			in->nomem = true;
 			return 0;
 		}
-		in->cls = p;
+		in->ids = p;
 		in->cap = cap;
 	}
-	memcpy(&in->cls[in->n * in->nw], b->w, row);
+	memcpy(in->ids[in->n], ids, sizeof(ids));
 	in->ht[slot] = (uint32_t)++in->n;
 	return (uint16_t)(in->n - 1);
+}
+
+/* A sweep starting at bitmap b. */
+static void sweep_start(const struct interner *in, const struct bits *b, struct sweep *sw)
+{
+	for (uint32_t c = 0; c < FW_NCHUNKS; c++)
+		sw->dirty[c] = true;
+	bits_hash(b, in->nw, in->nch, sw->hc);
+}
+
+static uint16_t intern(struct interner *in, const struct bits *b)
+{
+	struct sweep sw;
+
+	sweep_start(in, b, &sw);
+	return intern_h(in, b, &sw);
 }
 
 /* --- small fields: one class per value ------------------------------------- */
@@ -150,7 +444,7 @@ static bool sf_same(const struct fw_match *a, const struct fw_match *b,
 			       a->n_tcp_flags * sizeof(*a->tcp_flags));
 	case SF_ICMPTYPE: return !memcmp(a->icmp_type, b->icmp_type, sizeof(a->icmp_type));
 	case SF_ICMPCODE: return !memcmp(a->icmp_code, b->icmp_code, sizeof(a->icmp_code));
-	case SF_VLAN: return !memcmp(a->vlan, b->vlan, sizeof(a->vlan));
+	case SF_VLAN: return !memcmp(a->vlan, b->vlan, FW_VLAN_WORDS * sizeof(*a->vlan));
 	case SF_CT: return !memcmp(a->ct, b->ct, sizeof(a->ct));
 	}
 	return false;
@@ -283,6 +577,39 @@ static int ev_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/*
+ * Sort the n events by position. Their order at one position does not
+ * matter (the sweep interns only between positions). Many events: by
+ * counting (positions are 0..65536), else qsort.
+ */
+static int sort_events(struct port_ev **ev, size_t n)
+{
+	struct port_ev *out;
+	uint32_t *at;
+
+	if (n < 4096) {
+		qsort(*ev, n, sizeof(**ev), ev_cmp);
+		return 0;
+	}
+	at = calloc(65538, sizeof(*at));
+	out = malloc(n * sizeof(*out) + 1);
+	if (!at || !out) {
+		free(at);
+		free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		at[(*ev)[i].pos + 1]++;
+	for (uint32_t p = 1; p < 65538; p++)
+		at[p] += at[p - 1];
+	for (size_t i = 0; i < n; i++)
+		out[at[(*ev)[i].pos]++] = (*ev)[i];
+	free(at);
+	free(*ev);
+	*ev = out;
+	return 0;
+}
+
 static bool port_has(const struct fw_match *m, bool dst)
 {
 	return dst ? m->has_dport : m->has_sport;
@@ -296,6 +623,7 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 	uint8_t *state = NULL;		/* bit 0: in pos list, bit 1: in neg */
 	size_t n = 0, cap = 0;
 	uint32_t pos = 0;
+	struct sweep sw;
 
 	for (size_t r = 0; r < rs->n_rules; r++) {
 		const struct fw_rule_ir *ru = &rs->rules[r];
@@ -329,7 +657,11 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 			}
 		}
 	}
-	qsort(ev, n, sizeof(*ev), ev_cmp);
+	if (sort_events(&ev, n)) {
+		free(ev);
+		free(state);
+		return -ENOMEM;
+	}
 
 	/* port 0 before any event: in no list */
 	for (size_t r = 0; r < rs->n_rules; r++) {
@@ -337,12 +669,13 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 
 		bits_put(&cur, (uint32_t)r, !port_has(&ru->pos, dst));
 	}
+	sweep_start(in, &cur, &sw);
 	/* ranges of one list are disjoint and not adjacent: each event toggles */
 	for (size_t i = 0; i <= n; i++) {
 		uint32_t next = i < n ? ev[i].pos : 65536;
 
 		if (next > pos) {
-			uint16_t c = intern(in, &cur);
+			uint16_t c = intern_h(in, &cur, &sw);
 
 			for (uint32_t p = pos; p < next; p++)
 				table[p] = c;
@@ -352,9 +685,9 @@ static int compile_ports(const struct fw_ruleset *rs, bool dst,
 			const struct fw_rule_ir *ru = &rs->rules[ev[i].rule];
 			uint8_t s = state[ev[i].rule] ^= (uint8_t)(ev[i].neg ? 2 : 1);
 
-			bits_put(&cur, ev[i].rule,
-				 (!port_has(&ru->pos, dst) || (s & 1)) &&
-				 (!port_has(&ru->neg, dst) || !(s & 2)));
+			bits_put_h(&cur, ev[i].rule,
+				   (!port_has(&ru->pos, dst) || (s & 1)) &&
+				   (!port_has(&ru->neg, dst) || !(s & 2)), &sw);
 		}
 	}
 	free(ev);
@@ -432,7 +765,8 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		       struct fw_dir_tables *dt)
 {
 	struct pfx_item *items = NULL;
-	struct bits *spos = NULL, *sneg = NULL, all = { 0 };
+	struct bits *spos = NULL, *sneg = NULL, *sout = NULL, all = { 0 };
+	struct sweep *ssw = NULL, all_sw;
 	struct fw_prefix *spfx = NULL;
 	size_t n = 0, cap = 1, depth = 0, maxd = family == 4 ? 34 : 130;
 	int ret = -ENOMEM;
@@ -451,8 +785,12 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	spos = calloc(maxd, sizeof(*spos));
 	sneg = calloc(maxd, sizeof(*sneg));
 	spfx = calloc(maxd, sizeof(*spfx));
-	if (!items || !spos || !sneg || !spfx)
+	sout = calloc(maxd, sizeof(*sout));
+	ssw = calloc(maxd, sizeof(*ssw));
+	if (!items || !spos || !sneg || !spfx || !sout || !ssw)
 		goto out;
+	sweep_start(in, &all, &all_sw);	/* a prefix without ancestors starts here */
+	intern_h(in, &all, &all_sw);
 
 	items[n].p.family = family;	/* the root, /0 */
 	items[n++].rule = UINT32_MAX;
@@ -475,25 +813,42 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 
 	for (size_t i = 0; i < n;) {
 		const struct fw_prefix *p = &items[i].p;
-		struct bits pos, neg, out;
+		size_t row = in->nw * sizeof(uint64_t);
+		struct bits *pos, *neg, *out;
+		struct sweep *sw;
 		struct fw_lpm_entry *e;
 
 		/* preorder: what does not contain p is no ancestor of what follows */
 		while (depth && !fw_prefix_contains(&spfx[depth - 1], family, p->addr))
 			depth--;
+		/* p's rules: its parent's and its own, built in place on the stack
+		 * (only the nw words rules can use); its class bitmap is its
+		 * parent's with the words of its own rules redone, so that only
+		 * the chunks those change are looked up again (sweep) */
+		pos = &spos[depth];
+		neg = &sneg[depth];
+		out = &sout[depth];
+		sw = &ssw[depth];
 		if (depth) {
-			pos = spos[depth - 1];
-			neg = sneg[depth - 1];
+			memcpy(pos->w, spos[depth - 1].w, row);
+			memcpy(neg->w, sneg[depth - 1].w, row);
+			memcpy(out->w, sout[depth - 1].w, row);
+			*sw = ssw[depth - 1];
 		} else {
-			memset(&pos, 0, sizeof(pos));
-			memset(&neg, 0, sizeof(neg));
+			memset(pos->w, 0, row);
+			memset(neg->w, 0, row);
+			memcpy(out->w, all.w, row);
+			*sw = all_sw;
 		}
-		for (; i < n && pfx_same(&items[i].p, p); i++)
-			if (items[i].rule != UINT32_MAX)
-				bits_set(items[i].neg ? &neg : &pos, items[i].rule);
+		for (; i < n && pfx_same(&items[i].p, p); i++) {
+			uint32_t r = items[i].rule, w;
 
-		for (int w = 0; w < FW_RULE_WORDS; w++)
-			out.w[w] = (all.w[w] | pos.w[w]) & ~neg.w[w];
+			if (r == UINT32_MAX)
+				continue;
+			bits_set(items[i].neg ? neg : pos, r);
+			w = r / 64;
+			bits_word_h(out, w, (all.w[w] | pos->w[w]) & ~neg->w[w], sw);
+		}
 
 		if (dt->n_lpm % 64 == 0) {
 			e = realloc(dt->lpm, (dt->n_lpm + 64) * sizeof(*e));
@@ -507,10 +862,8 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 		e->field = field;
 		e->plen = p->plen;
 		memcpy(e->addr, p->addr, 16);
-		e->cls = intern(in, &out);
+		e->cls = intern_h(in, out, sw);
 
-		spos[depth] = pos;
-		sneg[depth] = neg;
 		spfx[depth] = *p;
 		spfx[depth].family = family;
 		depth++;
@@ -518,6 +871,8 @@ static int compile_lpm(const struct fw_ruleset *rs, uint8_t family,
 	ret = 0;
 out:
 	free(items);
+	free(sout);
+	free(ssw);
 	free(spos);
 	free(sneg);
 	free(spfx);
@@ -793,6 +1148,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		bits_set(&all, (uint32_t)r);
 	}
 
+	fw_phase("compile: rules");
 	ret = compile_small(rs, SF_PROTO, 256, in, d->proto, NULL);
 	if (!ret)
 		ret = compile_small(rs, SF_TCPFLAGS, 256, in, d->tcpflags, &d->notcp);
@@ -804,18 +1160,21 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		ret = compile_small(rs, SF_VLAN, 4096, in, d->vlan, &d->novlan);
 	if (!ret)
 		ret = compile_small(rs, SF_CT, __FW_CT_MAX, in, d->ct, NULL);
+	fw_phase("compile: small");
 	if (!ret)
 		ret = compile_ports(rs, false, in, d->sport, &d->noport_src);
 	if (!ret)
 		ret = compile_ports(rs, true, in, d->dport, &d->noport_dst);
 	if (ret)
 		return ret;
+	fw_phase("compile: ports");
 	compile_sets(rs, FW_FIELD_SRC, in, d->srcset, &dt->src_sets);
 	compile_sets(rs, FW_FIELD_DST, in, d->dstset, &dt->dst_sets);
 	ret = compile_ifaces(rs, in, dt);
 	if (ret)
 		return ret;
 
+	fw_phase("compile: sets, ifaces");
 	d->src_any = d->dst_any = intern(in, &all);
 	for (uint8_t f = 0; f < 2; f++) {
 		if (!uses_prefixes(rs, f))
@@ -829,90 +1188,43 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 		if (ret < 0)
 			return ret;
 	}
+	fw_phase("compile: addresses");
 	dt->active = active_fields(dt, d->src_any);
 	dt->vcache = dt->n_rules >= FW_VC_MIN_RULES;
 	return 0;
 }
 
-/* --- chunks: each class's bitmap cut in FW_CHUNK_RULES; chunk 0 in the class
- * entry, the others stored once ------------------------------------------ */
+/* --- the class entries (fw_cls): chunk 0 inline, the others by id ------- */
 
-static uint64_t chunk_hash(const uint64_t *w)
+/* t->hdr and t->chunk from the interner's chunks (taken over): 0 or -ENOMEM. */
+static int make_hdr(struct interner *in, struct fw_tables *t)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
-
-	for (int i = 0; i < FW_WORDS; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
-#define CHUNK_HT (FW_MAX_CHUNKS * 2)
-
-/* t->hdr and t->chunk from t->cls: 0, -E2BIG (too many chunks), -ENOMEM. */
-static int make_chunks(struct fw_tables *t)
-{
-	uint32_t *ht = calloc(CHUNK_HT, sizeof(*ht));	/* chunk id + 1 */
-	size_t cap = 1024;
-
-	t->hdr = calloc(t->n_cls ? t->n_cls : 1, sizeof(*t->hdr));
-	t->chunk = calloc(cap, sizeof(*t->chunk));
-	if (!ht || !t->hdr || !t->chunk) {
-		free(ht);
+	t->hdr = calloc(in->n ? in->n : 1, sizeof(*t->hdr));
+	if (!t->hdr)
 		return -ENOMEM;
-	}
-	t->n_chunk = 1;			/* chunk 0: all zero */
-	for (size_t i = 0; i < t->n_cls; i++) {
+	for (size_t i = 0; i < in->n; i++) {
+		const uint32_t *ids = in->ids[i];
+
 		/* (hdr is zeroed: chunks past the policy's words stay empty) */
-		for (uint32_t c = 0; c < FW_NCHUNKS && c * FW_WORDS < t->nw; c++) {
-			uint64_t buf[FW_WORDS], *w = c ? buf : (uint64_t *)t->hdr[i].w, sum = 0;
-			uint32_t nk = t->nw - c * FW_WORDS;
-			size_t slot;
-
-			if (nk > FW_WORDS)
-				nk = FW_WORDS;
-			memcpy(w, &t->cls[i * t->nw + c * FW_WORDS], nk * sizeof(*w));
-			memset(w + nk, 0, (FW_WORDS - nk) * sizeof(*w));
-			for (uint32_t k = 0; k < nk; k++)
-				if (w[k])
-					sum |= 1ULL << k;
-			t->hdr[i].summary[c] = sum;
-			if (c == 0 || !sum)	/* chunk 0: in the class entry */
-				continue;
-			for (slot = chunk_hash(w) & (CHUNK_HT - 1);; slot = (slot + 1) & (CHUNK_HT - 1)) {
-				uint32_t id = ht[slot];
-
-				if (!id)
-					break;
-				if (!memcmp(t->chunk[id - 1].w, w, sizeof(t->chunk[0].w))) {
-					t->hdr[i].chunk[c] = id - 1;
-					break;
-				}
-			}
-			if (ht[slot])
-				continue;
-			if (t->n_chunk >= FW_MAX_CHUNKS) {
-				free(ht);
-				return -E2BIG;
-			}
-			if (t->n_chunk == cap) {
-				struct fw_chunk *p = realloc(t->chunk, 2 * cap * sizeof(*p));
-
-				if (!p) {
-					free(ht);
-					return -ENOMEM;
-				}
-				t->chunk = p;
-				cap *= 2;
-			}
-			memcpy(t->chunk[t->n_chunk].w, w, sizeof(t->chunk[0].w));
-			t->hdr[i].chunk[c] = t->n_chunk;
-			ht[slot] = ++t->n_chunk;
+		if (ids[0]) {
+			memcpy(t->hdr[i].w, cs_words(&in->c0, ids[0]), sizeof(t->hdr[i].w));
+			t->hdr[i].summary[0] = in->c0.sum[ids[0]];
+		}
+		for (uint32_t c = 1; c < in->nch; c++) {
+			t->hdr[i].chunk[c] = ids[c];
+			t->hdr[i].summary[c] = ids[c] ? in->cs.sum[ids[c]] : 0;
 		}
 	}
-	free(ht);
+	t->n_chunk = in->cs.n ? in->cs.n : 1;	/* chunk 0 (zero) at least */
+	t->chunk = calloc(t->n_chunk, sizeof(*t->chunk));
+	if (!t->chunk)
+		return -ENOMEM;
+	for (uint32_t b = 0; b * CS_BLK < in->cs.n; b++) {
+		uint32_t k = in->cs.n - b * CS_BLK;
+
+		memcpy(&t->chunk[b * CS_BLK], in->cs.c[b],
+		       (k > CS_BLK ? CS_BLK : k) * sizeof(*t->chunk));
+	}
 	return 0;
 }
 
@@ -931,8 +1243,9 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 			in.nw = (uint32_t)((pol->dir[d].n_rules + 63) / 64);
 	if (in.nw > FW_RULE_WORDS)
 		in.nw = FW_RULE_WORDS;	/* (refused below) */
-	in.ht = calloc(HT_SIZE, sizeof(*in.ht));
-	if (!in.ht)
+	in.nch = (in.nw + FW_WORDS - 1) / FW_WORDS;
+	if (class_ht_grow(&in) || chunkset_init(&in.c0, FW_MAX_CLASSES + 1) ||
+	    chunkset_init(&in.cs, FW_MAX_CHUNKS))
 		goto fail;
 	intern(&in, &empty);		/* class 0: matches no rule */
 	t->non_ip_action = pol->non_ip_action;
@@ -987,24 +1300,30 @@ int fw_compile(const struct fw_policy *pol, struct fw_tables *t,
 			goto fail;
 		}
 	}
-	t->cls = in.cls;
-	t->n_cls = in.n;
-	t->nw = in.nw;
-	in.cls = NULL;
-	ret = make_chunks(t);
-	if (ret == -E2BIG) {
+	fw_phase("compile: log, limits");
+	if (in.chunk_overflow) {
 		ret = -EINVAL;
 		fw_policy_error_at(pol, "rules", err,
 				   "the policy needs more than %d distinct classifier bitmap chunks; split it or merge rules",
 				   FW_MAX_CHUNKS);
+		goto fail;
 	}
+	t->n_cls = in.n;
+	t->nw = in.nw;
+	ret = make_hdr(&in, t);
 	if (ret)
 		goto fail;
 	free(in.ht);
+	free(in.ids);
+	chunkset_free(&in.c0);
+	chunkset_free(&in.cs);
+	fw_phase("compile: chunks");
 	return fw_compile_fwd(pol, t, err);	/* frees t on error */
 fail:
 	free(in.ht);
-	free(in.cls);
+	free(in.ids);
+	chunkset_free(&in.c0);
+	chunkset_free(&in.cs);
 	fw_tables_free(t);
 	return ret;
 }
@@ -1021,7 +1340,6 @@ void fw_tables_free(struct fw_tables *t)
 		free(t->dir[d].a4root[1]);
 	}
 	free(t->a4child);
-	free(t->cls);
 	fw_fwd_tables_free(&t->fwd);
 	free(t->limits);
 	free(t->hdr);

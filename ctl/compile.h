@@ -75,10 +75,9 @@ struct fw_tables {
 	uint8_t malformed_action;
 	struct fw_ct_cfg ct;		/* flags 0: conntrack off */
 	struct fw_dir_tables dir[FW_NDIR];
-	uint64_t *cls;			/* class id i: words [i * nw, (i + 1) * nw) of
-					 * its bitmap (the rest zero); class 0 empty */
-	uint32_t nw;
-	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls) */
+	uint32_t nw;			/* words of a bitmap that can be non-zero */
+	struct fw_bits *hdr;		/* class id -> its chunks (fw_cls); class 0
+					 * empty, no two alike */
 	size_t n_cls;
 	struct fw_fwd_tables fwd;
 	struct fw_limit *limits;	/* rate limits by slot (limit.c) */

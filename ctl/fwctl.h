@@ -14,6 +14,7 @@
 #include <net/if.h>
 #include "fw_shared.h"
 #include "policy.h"
+#include "timing.h"
 #include "compile.h"
 #include "fw_hw.h"
 
@@ -141,6 +142,9 @@ void fw_meta_info_free(struct fw_meta_info *mi);
 
 /* The log limits of table tbl's slots written, its log counters zeroed. */
 int fw_log_write(const struct fw_state *st, uint32_t tbl, const struct fw_dir_tables *dt);
+/* Update array elements keys[0..n) from vals (vsize bytes each), in one
+ * batch where the kernel has them (apply.c): 0 or -errno. */
+int fw_array_put(int fd, const uint32_t *keys, const void *vals, size_t vsize, uint32_t n);
 /* A log slot's counters, summed over the CPUs. */
 int fw_read_logcnt(const struct fw_state *st, uint32_t slot, struct fw_logcnt *out);
 

@@ -16,23 +16,26 @@
 int fw_log_write(const struct fw_state *st, uint32_t tbl, const struct fw_dir_tables *dt)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct fw_logcfg off = { 0, 0 };
+	struct fw_logcfg cfg[FW_LOG_MAX] = { { 0, 0 } };	/* unused slots: off */
+	uint32_t keys[FW_LOG_MAX];
 	struct fw_logcnt *zeros;
-	int ret = 0;
+	int ret;
 
 	if (ncpu < 0)
 		return ncpu;
-	zeros = calloc((size_t)ncpu, sizeof(*zeros));
+	zeros = calloc((size_t)ncpu * FW_LOG_MAX, sizeof(*zeros));
 	if (!zeros)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < FW_LOG_MAX && !ret; i++) {
-		uint32_t k = FW_LOG_SLOT(tbl, i);
-
-		if (bpf_map_update_elem(st->fd[M_LOGCFG], &k, i < dt->n_log ? &dt->logcfg[i] : &off,
-					BPF_ANY) ||
-		    bpf_map_update_elem(st->fd[M_LOGCNT], &k, zeros, BPF_ANY))
-			ret = -errno;
+	for (uint32_t i = 0; i < FW_LOG_MAX; i++) {
+		keys[i] = FW_LOG_SLOT(tbl, i);
+		if (i < dt->n_log)
+			cfg[i] = dt->logcfg[i];
 	}
+	/* two batches, not 512 updates (1 ms of every apply) */
+	ret = fw_array_put(st->fd[M_LOGCFG], keys, cfg, sizeof(cfg[0]), FW_LOG_MAX);
+	if (!ret)
+		ret = fw_array_put(st->fd[M_LOGCNT], keys, zeros, sizeof(*zeros) * (size_t)ncpu,
+				   FW_LOG_MAX);
 	free(zeros);
 	return ret;
 }

@@ -66,6 +66,8 @@ struct fw_tcp_flags {
  * TCP/ICMP header, VLAN tag) does not match it, negated or not (nft's
  * 'vlan id != 10' needs a VLAN header too).
  */
+#define FW_VLAN_WORDS	64
+
 struct fw_match {
 	bool has_src, has_dst, has_proto, has_sport, has_dport;
 	bool has_tcp_flags, has_icmp_type, has_icmp_code, has_vlan, has_iface;
@@ -84,7 +86,9 @@ struct fw_match {
 	size_t n_tcp_flags;
 	uint64_t icmp_type[4];		/* bitmap over 0..255 */
 	uint64_t icmp_code[4];
-	uint64_t vlan[64];		/* bitmap over 0..4095 */
+	uint64_t *vlan;			/* has_vlan: FW_VLAN_WORDS, a bitmap over
+				 * 0..4095 (a pointer: 512 bytes in every
+				 * rule's two matchers made the IR 2 KB a rule) */
 	char (*iface)[IF_NAMESIZE];
 	size_t n_iface;
 	int *ifindex;			/* n_iface; set by fw_policy_resolve() */

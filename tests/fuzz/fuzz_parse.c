@@ -5,12 +5,16 @@
  * error it reports, fw_policy_free(). Beyond the sanitizers it checks the
  * parser's contract: 0 or a negative errno; on error a message, a
  * position inside the text and *pol left empty; on success a policy within
- * the limits. Built and run by `make fuzz` (Makefile, "fuzzing" block).
+ * the limits; and ctl/jsonfast.c agrees with jansson: what it reads,
+ * json_loadb reads too, to equal values. Built and run by `make fuzz`
+ * (Makefile, "fuzzing" block).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include "policy.h"
+#include "jsonfast.h"
 #include "fuzz_sandbox.h"
 
 #define FUZZ_ASSERT(c)	do { if (!(c)) { fprintf(stderr, "fuzz_parse: %s:%d: %s\n", \
@@ -51,6 +55,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t width;
 	int ret, lines;
 
+	{
+		json_t *f = fw_json_fast((const char *)data, size), *j;
+		json_error_t jerr;
+
+		if (f) {
+			j = json_loadb((const char *)data, size,
+				       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+			FUZZ_ASSERT(j && json_equal(f, j));
+			json_decref(j);
+			json_decref(f);
+		}
+	}
 	memset(&err, 0xa5, sizeof(err));	/* the parser must fill it */
 	ret = fw_policy_parse_buf((const char *)data, size, "fuzz.json", &pol, &err);
 	if (ret) {

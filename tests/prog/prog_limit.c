@@ -163,6 +163,53 @@ static void test_burst(void **state)
 	assert_int_equal(over(0, 0), 1);
 }
 
+/*
+ * An apply zeroes the counters its tables can count into, also when the
+ * generation's previous policy had fewer rules, or a limit on another rule
+ * (apply.c zeroes only those, not all FW_NCNT): apply A, count; apply B
+ * (the other generation); apply C into A's generation: C's rules, its
+ * default and its limited rule's over-limit counter all start at 0.
+ */
+static void test_reapply_zeroes(void **state)
+{
+	uint8_t b[256];
+	size_t len = udp4(b, "198.18.1.2", 60);
+	uint32_t g0, g2;
+
+	apply_json(POLICY("{\"rate\":\"1/m\",\"burst\":1}", "pass"));
+	assert_int_equal(fw_read_active_gen(&H.st, &g0), 0);
+	assert_int_equal(passes(b, len, 3), 1);
+	assert_int_equal(rule(0, 0), 3);
+	assert_int_equal(over(0, 0), 2);
+	b[36] = 0x23;
+	b[37] = 0x29;				/* dport 9001: rule 1, "rest" */
+	assert_int_equal(passes(b, len, 4), 4);
+	assert_int_equal(rule(0, 1), 4);
+	/* B: one rule, the other generation */
+	apply_json("{\"version\":1,\"default\":\"drop\",\"rules\":[{\"action\":\"drop\",\"protocol\":\"tcp\"}]}");
+	assert_int_equal(passes(b, len, 2), 0);	/* the default: counted at FW_MAX_RULES */
+	assert_int_equal(rule(0, -1), 2);
+	/* C, into A's generation: the limited rule first again, then two others */
+	apply_json("{\"version\":1,\"default\":\"pass\",\"rules\":["
+		   "{\"action\":\"pass\",\"protocol\":\"udp\",\"dst_port\":9000,\"limit\":{\"rate\":\"1/m\",\"burst\":1}},"
+		   "{\"action\":\"drop\",\"protocol\":\"tcp\"},"
+		   "{\"action\":\"drop\",\"protocol\":\"icmp\"}]}");
+	assert_int_equal(fw_read_active_gen(&H.st, &g2), 0);
+	assert_int_equal(g2, g0);
+	assert_int_equal(rule(0, 0), 0);	/* A's "lim" had 3 */
+	assert_int_equal(over(0, 0), 0);	/* and 2 over the limit */
+	assert_int_equal(rule(0, 1), 0);	/* A's "rest" had 4 */
+	assert_int_equal(rule(0, 2), 0);
+	assert_int_equal(rule(0, -1), 0);
+	assert_int_equal(passes(b, len, 1), 1);	/* dport 9001: no rule, the default */
+	assert_int_equal(rule(0, -1), 1);
+	assert_int_equal(rule(0, 1), 0);
+	b[37] = 0x28;				/* dport 9000 */
+	assert_int_equal(passes(b, len, 3), 1);
+	assert_int_equal(rule(0, 0), 3);
+	assert_int_equal(over(0, 0), 2);
+}
+
 /* "over": "pass" passes what is over the limit, counted as limit_pass. */
 static void test_over_pass(void **state)
 {
@@ -411,6 +458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_over_pass),
+		cmocka_unit_test(test_reapply_zeroes),
 		cmocka_unit_test(test_refill_arithmetic),
 		cmocka_unit_test(test_refill_realtime),
 		cmocka_unit_test(test_bytes),

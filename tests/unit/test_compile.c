@@ -138,7 +138,6 @@ static void test_deterministic(void **state)
 	compile_ok(&pol, &b);
 	assert_int_equal(a.n_cls, b.n_cls);
 	assert_int_equal(a.nw, b.nw);
-	assert_memory_equal(a.cls, b.cls, a.n_cls * a.nw * sizeof(*a.cls));
 	for (int d = 0; d < FW_NDIR; d++) {
 		assert_memory_equal(a.dir[d].dt, b.dir[d].dt, sizeof(*a.dir[d].dt));
 		assert_int_equal(a.dir[d].n_lpm, b.dir[d].n_lpm);
@@ -148,13 +147,15 @@ static void test_deterministic(void **state)
 	assert_int_equal(a.n_chunk, b.n_chunk);
 	assert_memory_equal(a.hdr, b.hdr, a.n_cls * sizeof(*a.hdr));
 	assert_memory_equal(a.chunk, b.chunk, a.n_chunk * sizeof(*a.chunk));
-	/* class 0 is the empty bitmap; identical bitmaps are shared */
+	/* class 0 is the empty bitmap; identical bitmaps are shared: no two
+	 * classes have the same chunk 0 words and chunk ids (chunks are
+	 * distinct, below) */
 	for (int c = 0; c < FW_NCHUNKS; c++)
 		assert_int_equal(a.hdr[0].summary[c], 0);
 	for (size_t i = 1; i < a.n_cls; i++)
 		for (size_t j = i + 1; j < a.n_cls; j++)
-			assert_memory_not_equal(&a.cls[i * a.nw], &a.cls[j * a.nw],
-						a.nw * sizeof(*a.cls));
+			assert_true(memcmp(a.hdr[i].w, a.hdr[j].w, sizeof(a.hdr[i].w)) ||
+				    memcmp(a.hdr[i].chunk, a.hdr[j].chunk, sizeof(a.hdr[i].chunk)));
 	/* chunk 0 is zero, the others distinct; headers say where words are */
 	for (int w = 0; w < FW_WORDS; w++)
 		assert_int_equal(a.chunk[0].w[w], 0);
@@ -162,15 +163,17 @@ static void test_deterministic(void **state)
 		for (uint32_t j = i + 1; j < a.n_chunk; j++)
 			assert_memory_not_equal(a.chunk[i].w, a.chunk[j].w, sizeof(a.chunk[i].w));
 	for (size_t i = 0; i < a.n_cls; i++)
-		for (int c = 0; c < FW_NCHUNKS; c++)
+		for (int c = 0; c < FW_NCHUNKS; c++) {
+			assert_true(a.hdr[i].chunk[c] < a.n_chunk);
 			for (int w = 0; w < FW_WORDS; w++) {
 				uint32_t k = (uint32_t)(c * FW_WORDS + w);
-				uint64_t x = k < a.nw ? a.cls[i * a.nw + k] : 0;
+				uint64_t x = c ? a.chunk[a.hdr[i].chunk[c]].w[w] : a.hdr[i].w[w];
 
-				assert_int_equal(c ? a.chunk[a.hdr[i].chunk[c]].w[w]
-						   : a.hdr[i].w[w], x);
+				if (k >= a.nw)		/* past the policy's rules */
+					assert_int_equal(x, 0);
 				assert_int_equal(a.hdr[i].summary[c] >> w & 1, x != 0);
 			}
+		}
 	fw_tables_free(&a);
 	fw_tables_free(&b);
 	fw_policy_free(&pol);
@@ -278,7 +281,7 @@ static void test_addr4_tables(void **state)
 	free(b.s);
 }
 
-static void random_rounds(uint64_t seed, int policies, int rules, int packets)
+static void random_rounds(uint64_t seed, int policies, int min_rules, int rules, int packets)
 {
 	struct rng r = { seed };
 	long mismatches = 0, cases = 0;
@@ -288,7 +291,7 @@ static void random_rounds(uint64_t seed, int policies, int rules, int packets)
 		struct fw_policy pol = { 0 };
 		struct fw_tables t;
 		char *json;
-		int n = 1 + (int)rng_below(&r, (uint32_t)rules);
+		int n = min_rules + (int)rng_below(&r, (uint32_t)(rules - min_rules + 1));
 
 		gen_pool_init(&r, &pool);
 		json = gen_policy_json(&r, &pool, n, (int)rng_below(&r, 8));
@@ -323,12 +326,19 @@ static void random_rounds(uint64_t seed, int policies, int rules, int packets)
 
 static void test_random_small(void **state)
 {
-	random_rounds(1, 400, 12, 400);
+	random_rounds(1, 400, 1, 12, 400);
 }
 
 static void test_random_large(void **state)
 {
-	random_rounds(2, 20, 600, 300);
+	random_rounds(2, 20, 1, 600, 300);
+}
+
+/* Policies of several bitmap chunks (FW_CHUNK_RULES rules each): classes
+ * interned chunk by chunk, the last one partly past the rules. */
+static void test_random_chunks(void **state)
+{
+	random_rounds(3, 2, FW_CHUNK_RULES + 1, 3 * FW_CHUNK_RULES - 7, 1000);
 }
 
 /* Too many classes is a clear error, not a crash or a silent truncation. */
@@ -357,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_addr4_tables),
 		cmocka_unit_test(test_random_small),
 		cmocka_unit_test(test_random_large),
+		cmocka_unit_test(test_random_chunks),
 		cmocka_unit_test(test_too_many_rules_error),
 	};
 
