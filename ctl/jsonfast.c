@@ -132,6 +132,25 @@ static json_t *read_number(struct fast *f)
 
 static json_t *read_value(struct fast *f);
 
+/*
+ * After a member of an object or array: 1 at a comma (f->p at the next
+ * member), 0 at the closing character (f->p past it), -1 otherwise.
+ */
+static int after_member(struct fast *f, char close)
+{
+	skip_ws(f);
+	if (f->p < f->end && *f->p == ',') {
+		f->p++;
+		skip_ws(f);
+		return 1;
+	}
+	if (f->p < f->end && *f->p == close) {
+		f->p++;
+		return 0;
+	}
+	return -1;
+}
+
 static json_t *read_object(struct fast *f)
 {
 	json_t *o = json_object();
@@ -168,14 +187,10 @@ static json_t *read_object(struct fast *f)
 		size = json_object_size(o);
 		if (json_object_set_new_nocheck(o, key, v) || json_object_size(o) == size)
 			goto bail;	/* out of memory, or a duplicate key: jansson */
-		skip_ws(f);
-		if (f->p < f->end && *f->p == ',') {
-			f->p++;
-			skip_ws(f);
+		switch (after_member(f, '}')) {
+		case 1:
 			continue;
-		}
-		if (f->p < f->end && *f->p == '}') {
-			f->p++;
+		case 0:
 			return o;
 		}
 		goto bail;
@@ -202,14 +217,10 @@ static json_t *read_array(struct fast *f)
 
 		if (!v || json_array_append_new(a, v))
 			goto bail;
-		skip_ws(f);
-		if (f->p < f->end && *f->p == ',') {
-			f->p++;
-			skip_ws(f);
+		switch (after_member(f, ']')) {
+		case 1:
 			continue;
-		}
-		if (f->p < f->end && *f->p == ']') {
-			f->p++;
+		case 0:
 			return a;
 		}
 		goto bail;
