@@ -494,6 +494,12 @@ static int write_meta(const struct fw_state *st, uint32_t gen,
 	return ret;
 }
 
+/*
+ * A step of fw_apply_tables(): what it does, for the error message, and a
+ * FWCTL_TIMING mark (the time it prints is the previous step's).
+ */
+#define STEP(s)	(fw_phase("apply: <- " s), what = (s))
+
 int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		    const struct fw_policy *pol, uint32_t *new_gen)
 {
@@ -521,38 +527,32 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			goto fail;
 		}
 	}
-	fw_phase("apply: <- clear the standby prefixes");
-	what = "clear the standby prefixes";
+	STEP("clear the standby prefixes");
 	ret = lpm_clear(st->fd[M_LPM4], sizeof(struct fw_lpm4_key), gen);
 	if (!ret)
 		ret = lpm_clear(st->fd[M_LPM6], sizeof(struct fw_lpm6_key), gen);
 	if (ret)
 		goto fail;
-	fw_phase("apply: <- clear the standby interface classes");
-	what = "clear the standby interface classes";
+	STEP("clear the standby interface classes");
 	ret = iface_clear(st, gen);
 	if (ret)
 		goto fail;
-	fw_phase("apply: <- load the sets");
-	what = "load the sets";
+	STEP("load the sets");
 	ret = sets_write(st, gen, pol);
 	if (ret)
 		goto fail;
 
-	fw_phase("apply: <- write the rate limits");
-	what = "write the rate limits";
+	STEP("write the rate limits");
 	ret = fw_limits_write(st, gen, t);
 	if (ret)
 		goto fail;
 
-	fw_phase("apply: <- write the classes");
-	what = "write the classes";
+	STEP("write the classes");
 	ret = array_fill(st->fd[M_CLS], gen * FW_MAX_CLASSES, t->hdr,
 			 sizeof(*t->hdr), (uint32_t)t->n_cls);
 	if (ret)
 		goto fail;
-	fw_phase("apply: <- write the class bitmaps");
-	what = "write the class bitmaps";
+	STEP("write the class bitmaps");
 	ret = array_fill(st->fd[M_CHUNK], gen * FW_MAX_CHUNKS, t->chunk,
 			 sizeof(*t->chunk), t->n_chunk);
 	if (ret)
@@ -568,34 +568,28 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			ret = -errno;
 			goto fail;
 		}
-		fw_phase("apply: <- write the interface classes");
-		what = "write the interface classes";
+		STEP("write the interface classes");
 		ret = iface_write(st, tbl, dt);
 		if (ret)
 			goto fail;
-		fw_phase("apply: <- write the rules");
-		what = "write the rules";
+		STEP("write the rules");
 		ret = array_fill(st->fd[M_RULES], tbl * FW_MAX_RULES, dt->rules,
 				 sizeof(*dt->rules), dt->n_rules);
 		if (ret)
 			goto fail;
-		fw_phase("apply: <- reset the rule counters");
-		what = "reset the rule counters";
+		STEP("reset the rule counters");
 		ret = zero_counters(st, tbl, dt);	/* and the over-limit counters */
 		if (ret)
 			goto fail;
-		fw_phase("apply: <- write the log limits");
-		what = "write the log limits";
+		STEP("write the log limits");
 		ret = fw_log_write(st, tbl, dt);
 		if (ret)
 			goto fail;
-		fw_phase("apply: <- write the prefixes");
-		what = "write the prefixes";
+		STEP("write the prefixes");
 		ret = lpm_write(st, tbl, dt);
 		if (ret)
 			goto fail;
-		fw_phase("apply: <- write the IPv4 address tables");
-		what = "write the IPv4 address tables";
+		STEP("write the IPv4 address tables");
 		for (uint32_t f = 0; f < 2 && !ret; f++)
 			if (dt->a4root[f])
 				ret = array_fill(st->fd[M_ADDR4], FW_A4_ROOT(tbl, f), dt->a4root[f],
@@ -614,22 +608,19 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 	if (ret)
 		goto fail;
 
-	fw_phase("apply: <- record the policy");
-	what = "record the policy";
+	STEP("record the policy");
 	ret = write_meta(st, gen, pol);
 	if (ret)
 		goto fail;
 
-	fw_phase("apply: <- set up the conntrack table");
-	what = "set up the conntrack table";
+	STEP("set up the conntrack table");
 	ret = fw_ct_prepare(st, t);
 	if (!ret && bpf_map_update_elem(st->fd[M_CTCFG], &gen, &t->ct, BPF_ANY))
 		ret = -errno;
 	if (ret)
 		goto fail;
 
-	fw_phase("apply: <- validate the standby generation");
-	what = "validate the standby generation";
+	STEP("validate the standby generation");
 	epoch = next_epoch(st);
 	for (uint32_t d = 0; d < FW_NDIR; d++) {
 		struct fw_tblcfg cfg = {
@@ -654,8 +645,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 		}
 	}
 
-	fw_phase("apply: <- switch to the new generation");
-	what = "switch to the new generation";
+	STEP("switch to the new generation");
 	if (bpf_map_update_elem(st->fd[M_GEN], &zero, &gen, BPF_ANY)) {
 		ret = -errno;
 		goto fail;
@@ -668,6 +658,7 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 fail:
 	return fw_err(ret, "cannot %s (the running policy is unchanged)", what);
 }
+#undef STEP
 
 int fw_read_meta(const struct fw_state *st, uint32_t gen,
 		 struct fw_meta_info *mi)
