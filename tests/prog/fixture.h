@@ -2,8 +2,8 @@
 /*
  * fixture.h - what every program test (tests/prog/prog_*.c) shares: one
  * harness H (the real programs, loaded with private pins), the cmocka group
- * setup and teardown, and apply_json(), which fails the test with fwctl's
- * own message. A test with setup work of its own (more maps to open)
+ * setup and teardown, apply_json(), which fails the test with fwctl's
+ * own message, and the checked counter reads reason_count() and rule_count(). A test with setup work of its own (more maps to open)
  * defines FIXTURE_OWN_SETUP before including this and writes both.
  */
 #ifndef FW_TEST_FIXTURE_H
@@ -34,6 +34,24 @@ static void __attribute__((unused)) apply_json(const char *json)
 
 	if (h_apply_json(&H, json, msg, sizeof(msg)))
 		fail_msg("%s", msg);
+}
+
+/* A reason's packet count (dir: FW_DIR_*); the read must succeed. */
+static uint64_t __attribute__((unused)) reason_count(unsigned int dir, unsigned int reason)
+{
+	uint64_t c = h_reason_count(&H, dir, reason);
+
+	assert_true(c != UINT64_MAX);
+	return c;
+}
+
+/* A rule's packet count in the active generation (-1: the default); the read must succeed. */
+static uint64_t __attribute__((unused)) rule_count(unsigned int dir, int rule)
+{
+	uint64_t c = h_rule_count(&H, dir, rule);
+
+	assert_true(c != UINT64_MAX);
+	return c;
 }
 
 #endif /* FW_TEST_FIXTURE_H */

@@ -137,14 +137,6 @@ static uint8_t ct_state(const char *src, const char *dst, uint8_t proto,
 	return e.state;
 }
 
-static uint64_t reason(unsigned int dir, unsigned int r)
-{
-	uint64_t c = h_reason_count(&H, dir, r);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
 static const char *deny_in =
 	"{\"version\":1,\"default\":\"drop\",\"conntrack\":{\"size\":1024}}";
 
@@ -172,9 +164,9 @@ static void tcp_life(const char *cli, const char *srv)
 	assert_int_equal(xdp(srv, cli, 6, 81, 40000, SYN | ACK), XDP_DROP);
 	assert_int_equal(ct_count(), 1);
 
-	est0 = reason(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED);
+	est0 = reason_count(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED);
 	assert_int_equal(xdp(srv, cli, 6, 80, 40000, SYN | ACK), XDP_PASS);
-	assert_int_equal(reason(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED), est0 + 1);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED), est0 + 1);
 	assert_int_equal(ct_state(cli, srv, 6, 40000, 80), FW_CTE_SYN_RECV);
 	assert_int_equal(tc(cli, srv, 6, 40000, 80, ACK), TC_ACT_UNSPEC);
 	assert_int_equal(ct_state(cli, srv, 6, 40000, 80), FW_CTE_ESTABLISHED);
@@ -184,7 +176,7 @@ static void tcp_life(const char *cli, const char *srv)
 	assert_int_equal(xdp(srv, cli, 6, 80, 40000, FIN | ACK), XDP_PASS);
 	assert_int_equal(ct_state(cli, srv, 6, 40000, 80), FW_CTE_CLOSING);
 	assert_int_equal(xdp(srv, cli, 6, 80, 40000, ACK), XDP_PASS);
-	assert_int_equal(reason(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED), est0 + 4);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_CT_ESTABLISHED), est0 + 4);
 	/* a new SYN of the originator reopens it */
 	assert_int_equal(tc(cli, srv, 6, 40000, 80, SYN), TC_ACT_UNSPEC);
 	assert_int_equal(ct_state(cli, srv, 6, 40000, 80), FW_CTE_SYN_SENT);
@@ -219,7 +211,7 @@ static void test_spoofed_flood(void **state)
 
 	apply_json(deny_in);
 	ct_flush();
-	d0 = reason(FW_DIR_INGRESS, FW_R_DEFAULT_DROP);
+	d0 = reason_count(FW_DIR_INGRESS, FW_R_DEFAULT_DROP);
 	for (int i = 0; i < 2000; i++) {
 		char src[32];
 
@@ -227,7 +219,7 @@ static void test_spoofed_flood(void **state)
 		assert_int_equal(xdp(src, CLI4, 6, (uint16_t)rng_next(&r), (uint16_t)rng_next(&r),
 				     i % 2 ? ACK : SYN | ACK), XDP_DROP);
 	}
-	assert_int_equal(reason(FW_DIR_INGRESS, FW_R_DEFAULT_DROP), d0 + 2000);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_DEFAULT_DROP), d0 + 2000);
 	assert_int_equal(ct_count(), 0);
 }
 

@@ -429,19 +429,11 @@ static void test_nat_with_conntrack(void **state)
 	assert_true(h_reason_count(&H, FW_DIR_EGRESS, FW_R_CT_ESTABLISHED) >= est0 + 3);
 }
 
-static uint64_t reason(unsigned int r)
-{
-	uint64_t c = h_reason_count(&H, FW_DIR_INGRESS, r);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
 static void test_redirect_verdicts(void **state)
 {
 	uint8_t in[512], out[512];
 	size_t len, olen;
-	uint64_t r0 = reason(FW_R_REDIRECT), f0 = reason(FW_R_REDIRECT_FALLBACK);
+	uint64_t r0 = reason_count(FW_DIR_INGRESS, FW_R_REDIRECT), f0 = reason_count(FW_DIR_INGRESS, FW_R_REDIRECT_FALLBACK);
 	const char *rules =
 		"\"rules\":[{\"action\":{\"redirect\":\"lo\"},\"protocol\":\"tcp\"},"
 		"{\"action\":{\"redirect\":\"fwnonexist0\",\"optional\":true},\"protocol\":\"udp\"}]";
@@ -452,16 +444,16 @@ static void test_redirect_verdicts(void **state)
 	apply_json(json);
 	len = frame(in, 4, 6, "198.18.1.2", "198.18.2.2", 1, 2, 0, false);
 	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_REDIRECT);
-	assert_int_equal(reason(FW_R_REDIRECT), r0 + 1);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_REDIRECT), r0 + 1);
 	/* the target is absent: the fallback, drop by default, counted */
 	len = frame(in, 4, 17, "198.18.1.2", "198.18.2.2", 1, 2, 0, false);
 	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_DROP);
-	assert_int_equal(reason(FW_R_REDIRECT_FALLBACK), f0 + 1);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_REDIRECT_FALLBACK), f0 + 1);
 	snprintf(json, sizeof(json),
 		 "{\"version\":1,\"default\":\"pass\",\"redirect_fallback\":\"pass\",%s}", rules);
 	apply_json(json);
 	assert_int_equal(run_out(H.xdp_fd, in, len, out, &olen), XDP_PASS);
-	assert_int_equal(reason(FW_R_REDIRECT_FALLBACK), f0 + 2);
+	assert_int_equal(reason_count(FW_DIR_INGRESS, FW_R_REDIRECT_FALLBACK), f0 + 2);
 }
 
 

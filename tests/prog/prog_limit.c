@@ -42,22 +42,6 @@ static int xdp(const void *pkt, size_t len)
 	return run_n(H.xdp_fd, pkt, len, 1);
 }
 
-static uint64_t reason(unsigned int dir, unsigned int r)
-{
-	uint64_t c = h_reason_count(&H, dir, r);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
-static uint64_t rule(unsigned int dir, int r)
-{
-	uint64_t c = h_rule_count(&H, dir, r);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
 /* Packets of rule r over its limit (fw_rlim), in the active generation. */
 static uint64_t over(unsigned int dir, int r)
 {
@@ -145,16 +129,16 @@ static void test_burst(void **state)
 {
 	uint8_t b[256];
 	size_t len = udp4(b, "198.18.1.2", 60);
-	uint64_t ld = reason(0, FW_R_LIMIT_DROP), rp = reason(0, FW_R_RULE_PASS);
+	uint64_t ld = reason_count(0, FW_R_LIMIT_DROP), rp = reason_count(0, FW_R_RULE_PASS);
 
 	apply_json(POLICY("{\"rate\":\"1/m\",\"burst\":5}", "pass"));
 	assert_int_equal(passes(b, len, 8), 5);
-	assert_int_equal(reason(0, FW_R_RULE_PASS), rp + 5);
-	assert_int_equal(reason(0, FW_R_LIMIT_DROP), ld + 3);
-	assert_int_equal(rule(0, 0), 8);	/* the rule matched all eight */
+	assert_int_equal(reason_count(0, FW_R_RULE_PASS), rp + 5);
+	assert_int_equal(reason_count(0, FW_R_LIMIT_DROP), ld + 3);
+	assert_int_equal(rule_count(0, 0), 8);	/* the rule matched all eight */
 	assert_int_equal(over(0, 0), 3);	/* three of them over the limit */
 	assert_int_equal(over(0, 1), 0);
-	assert_int_equal(rule(0, 1), 0);	/* over-limit packets do not fall through */
+	assert_int_equal(rule_count(0, 1), 0);	/* over-limit packets do not fall through */
 
 	/* an apply starts the bucket full again and zeroes the counter */
 	apply_json(POLICY("{\"rate\":\"1/m\",\"burst\":5}", "pass"));
@@ -179,16 +163,16 @@ static void test_reapply_zeroes(void **state)
 	apply_json(POLICY("{\"rate\":\"1/m\",\"burst\":1}", "pass"));
 	assert_int_equal(fw_read_active_gen(&H.st, &g0), 0);
 	assert_int_equal(passes(b, len, 3), 1);
-	assert_int_equal(rule(0, 0), 3);
+	assert_int_equal(rule_count(0, 0), 3);
 	assert_int_equal(over(0, 0), 2);
 	b[36] = 0x23;
 	b[37] = 0x29;				/* dport 9001: rule 1, "rest" */
 	assert_int_equal(passes(b, len, 4), 4);
-	assert_int_equal(rule(0, 1), 4);
+	assert_int_equal(rule_count(0, 1), 4);
 	/* B: one rule, the other generation */
 	apply_json("{\"version\":1,\"default\":\"drop\",\"rules\":[{\"action\":\"drop\",\"protocol\":\"tcp\"}]}");
 	assert_int_equal(passes(b, len, 2), 0);	/* the default: counted at FW_MAX_RULES */
-	assert_int_equal(rule(0, -1), 2);
+	assert_int_equal(rule_count(0, -1), 2);
 	/* C, into A's generation: the limited rule first again, then two others */
 	apply_json("{\"version\":1,\"default\":\"pass\",\"rules\":["
 		   "{\"action\":\"pass\",\"protocol\":\"udp\",\"dst_port\":9000,\"limit\":{\"rate\":\"1/m\",\"burst\":1}},"
@@ -196,17 +180,17 @@ static void test_reapply_zeroes(void **state)
 		   "{\"action\":\"drop\",\"protocol\":\"icmp\"}]}");
 	assert_int_equal(fw_read_active_gen(&H.st, &g2), 0);
 	assert_int_equal(g2, g0);
-	assert_int_equal(rule(0, 0), 0);	/* A's "lim" had 3 */
+	assert_int_equal(rule_count(0, 0), 0);	/* A's "lim" had 3 */
 	assert_int_equal(over(0, 0), 0);	/* and 2 over the limit */
-	assert_int_equal(rule(0, 1), 0);	/* A's "rest" had 4 */
-	assert_int_equal(rule(0, 2), 0);
-	assert_int_equal(rule(0, -1), 0);
+	assert_int_equal(rule_count(0, 1), 0);	/* A's "rest" had 4 */
+	assert_int_equal(rule_count(0, 2), 0);
+	assert_int_equal(rule_count(0, -1), 0);
 	assert_int_equal(passes(b, len, 1), 1);	/* dport 9001: no rule, the default */
-	assert_int_equal(rule(0, -1), 1);
-	assert_int_equal(rule(0, 1), 0);
+	assert_int_equal(rule_count(0, -1), 1);
+	assert_int_equal(rule_count(0, 1), 0);
 	b[37] = 0x28;				/* dport 9000 */
 	assert_int_equal(passes(b, len, 3), 1);
-	assert_int_equal(rule(0, 0), 3);
+	assert_int_equal(rule_count(0, 0), 3);
 	assert_int_equal(over(0, 0), 2);
 }
 
@@ -215,12 +199,12 @@ static void test_over_pass(void **state)
 {
 	uint8_t b[256];
 	size_t len = udp4(b, "198.18.1.2", 60);
-	uint64_t lp = reason(0, FW_R_LIMIT_PASS), rd = reason(0, FW_R_RULE_DROP);
+	uint64_t lp = reason_count(0, FW_R_LIMIT_PASS), rd = reason_count(0, FW_R_RULE_DROP);
 
 	apply_json(POLICY("{\"rate\":\"1/m\",\"burst\":2,\"over\":\"pass\"}", "drop"));
 	assert_int_equal(passes(b, len, 5), 3);	/* 2 dropped by the rule, 3 over: pass */
-	assert_int_equal(reason(0, FW_R_RULE_DROP), rd + 2);
-	assert_int_equal(reason(0, FW_R_LIMIT_PASS), lp + 3);
+	assert_int_equal(reason_count(0, FW_R_RULE_DROP), rd + 2);
+	assert_int_equal(reason_count(0, FW_R_LIMIT_PASS), lp + 3);
 	assert_int_equal(over(0, 0), 3);
 }
 
@@ -360,7 +344,7 @@ static void test_egress(void **state)
 {
 	uint8_t b[256];
 	size_t len = udp4(b, "198.18.1.2", 60);
-	uint64_t ld = reason(1, FW_R_LIMIT_DROP);
+	uint64_t ld = reason_count(1, FW_R_LIMIT_DROP);
 	int p = 0;
 
 	apply_json("{\"version\":1,\"default\":\"pass\",\"egress\":{\"default\":\"pass\","
@@ -368,7 +352,7 @@ static void test_egress(void **state)
 	for (int i = 0; i < 5; i++)
 		p += run_n(H.tc_fd, b, len, 1) == TC_ACT_UNSPEC;
 	assert_int_equal(p, 3);
-	assert_int_equal(reason(1, FW_R_LIMIT_DROP), ld + 2);
+	assert_int_equal(reason_count(1, FW_R_LIMIT_DROP), ld + 2);
 	assert_int_equal(over(1, 0), 2);
 	assert_int_equal(passes(b, len, 5), 5);	/* ingress: not limited */
 }
@@ -420,8 +404,8 @@ static void test_concurrency(void **state)
 		uint64_t rp, ld;
 
 		apply_json(pols[round % 2]);
-		rp = reason(0, FW_R_RULE_PASS);
-		ld = reason(0, FW_R_LIMIT_DROP);
+		rp = reason_count(0, FW_R_RULE_PASS);
+		ld = reason_count(0, FW_R_LIMIT_DROP);
 		for (int i = 0; i < 2; i++) {
 			f[i] = (struct flood){ .cpu = (int)(i % (ncpu > 0 ? ncpu : 1)),
 					       .fd = H.xdp_fd, .repeat = repeat, .pkt = b,
@@ -432,10 +416,10 @@ static void test_concurrency(void **state)
 			pthread_join(th[i], NULL);
 			assert_int_equal(f[i].err, 0);
 		}
-		assert_int_equal(reason(0, FW_R_RULE_PASS) - rp, burst);
-		assert_int_equal(reason(0, FW_R_LIMIT_DROP) - ld, 2 * repeat - burst);
+		assert_int_equal(reason_count(0, FW_R_RULE_PASS) - rp, burst);
+		assert_int_equal(reason_count(0, FW_R_LIMIT_DROP) - ld, 2 * repeat - burst);
 		assert_int_equal(over(0, 0), 2 * repeat - burst);
-		assert_int_equal(rule(0, 0), 2 * repeat);
+		assert_int_equal(rule_count(0, 0), 2 * repeat);
 	}
 }
 

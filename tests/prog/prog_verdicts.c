@@ -31,22 +31,6 @@ static int run_tc(const void *pkt, size_t len)
 	return run_fd(H.tc_fd, pkt, len);
 }
 
-static uint64_t reason_count(unsigned int dir, unsigned int reason)
-{
-	uint64_t c = h_reason_count(&H, dir, reason);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
-static uint64_t rule_count(unsigned int dir, int rule)
-{
-	uint64_t c = h_rule_count(&H, dir, rule);
-
-	assert_true(c != UINT64_MAX);
-	return c;
-}
-
 /* --- packets --------------------------------------------------------------- */
 
 static size_t tcp4(uint8_t *b, const char *src, const char *dst, int dport)
