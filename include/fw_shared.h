@@ -27,7 +27,7 @@
 #define FW_MAX_CLASSES		40960	/* per generation, both directions */
 #define FW_MAX_CHUNKS		16384	/* distinct chunks 1.. per generation */
 #define FW_VC_BITS		11
-#define FW_VC_ENTRIES		(1u << FW_VC_BITS)	/* verdict cache entries per CPU (issue 8) */
+#define FW_VC_ENTRIES		(1 << FW_VC_BITS)	/* verdict cache entries per CPU (issue 8) */
 #define FW_VC_MIN_RULES		1	/* tables this big use the verdict cache */
 #define FW_VC_MISS_RUN		64	/* after this many misses in a row (per CPU), */
 #define FW_VC_SKIP		1024	/* this many packets skip the verdict cache */
