@@ -161,8 +161,8 @@ struct fw_tblcfg {
 _Static_assert(sizeof(struct fw_tblcfg) == 24, "ABI");
 
 /*
- * The verdict cache's key (fw_vcache, an LRU hash in each program object,
- * not pinned; dp/classify.h): everything fw_match_fast() reads of a packet,
+ * The verdict cache's key (fw_vcache, a direct-mapped per-CPU array in each
+ * program object, not pinned; dp/classify.h): everything fw_match_fast() reads of a packet,
  * with the fields no rule of the table constrains (cfg->active) zeroed, so
  * that packets differing only there share an entry. epoch is new on every
  * apply, rollback and set change (ctl/apply.c): an entry is never read
