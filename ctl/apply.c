@@ -634,11 +634,13 @@ int fw_apply_tables(struct fw_state *st, const struct fw_tables *t,
 			.src_sets = t->dir[d].src_sets,
 			.dst_sets = t->dir[d].dst_sets,
 			.active = t->dir[d].active,
+			.nslots = t->dir[d].nslots,
 			.vcache = t->dir[d].vcache,
 			.epoch = epoch,
 		};
 		uint32_t tbl = FW_TBL(gen, d);
 
+		memcpy(cfg.slot, t->dir[d].slot, sizeof(cfg.slot));
 		if (bpf_map_update_elem(st->fd[M_TBLCFG], &tbl, &cfg, BPF_ANY)) {
 			ret = -errno;
 			goto fail;

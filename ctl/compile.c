@@ -1126,6 +1126,22 @@ static uint32_t active_fields(const struct fw_dir_tables *dt, uint16_t all)
 	return act;
 }
 
+/* dt->slot and dt->nslots from dt->active (see struct fw_tblcfg). */
+static void set_slots(struct fw_dir_tables *dt)
+{
+	uint8_t n = 0;
+
+	memset(dt->slot, FW_C_PROTO, sizeof(dt->slot));
+	for (uint8_t f = 0; f < FW_NFIELDS; f++) {
+		if (!(dt->active >> f & 1))
+			continue;
+		if (n < FW_SLOTS)
+			dt->slot[n] = f;
+		n++;
+	}
+	dt->nslots = n ? n : 1;	/* no field: the all-rules class */
+}
+
 /* --- the whole policy ------------------------------------------------------ */
 
 static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
@@ -1190,6 +1206,7 @@ static int compile_dir(const struct fw_ruleset *rs, struct interner *in,
 	}
 	fw_phase("compile: addresses");
 	dt->active = active_fields(dt, d->src_any);
+	set_slots(dt);
 	dt->vcache = dt->n_rules >= FW_VC_MIN_RULES;
 	return 0;
 }

@@ -46,6 +46,8 @@ struct fw_dir_tables {
 	struct fw_logcfg *logcfg;	/* n_log: log slot -> its limits */
 	uint32_t n_log;			/* rules with "log" (fw_rule.log < n_log) */
 	uint32_t active;		/* bit f: field f narrows (fw_tblcfg.active) */
+	uint8_t slot[FW_SLOTS];		/* fw_tblcfg.slot, .nslots: from active */
+	uint8_t nslots;
 	uint8_t vcache;			/* fw_tblcfg.vcache: n_rules >= FW_VC_MIN_RULES */
 	/* IPv4 src/dst classes by multibit trie (FW_TF_SRC4/DST4): the 256
 	 * root blocks; children are in fw_tables.a4child */

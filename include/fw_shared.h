@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #include <linux/bpf.h>	/* struct bpf_spin_lock */
 
-#define FW_LAYOUT_VERSION	3
+#define FW_LAYOUT_VERSION	4
 #define FW_PIN_DIR		"/sys/fs/bpf/fwctl"
 
 #define FW_MAX_RULES		16384	/* per direction */
@@ -26,6 +26,7 @@
 #define FW_WORDS		(FW_CHUNK_RULES / 64)	/* words per chunk */
 #define FW_MAX_CLASSES		40960	/* per generation, both directions */
 #define FW_MAX_CHUNKS		16384	/* distinct chunks 1.. per generation */
+#define FW_SLOTS		6	/* active fields the classifier's fast path ANDs */
 #define FW_VC_BITS		11
 #define FW_VC_ENTRIES		(1 << FW_VC_BITS)	/* verdict cache entries per CPU (issue 8) */
 #define FW_VC_MIN_RULES		1	/* tables this big use the verdict cache */
@@ -157,8 +158,19 @@ struct fw_tblcfg {
 	__u8 vcache;		/* 1: first match through the verdict cache (issue 8) */
 	__u32 active;		/* bit f: some rule constrains enum fw_class_field f */
 	__u32 epoch;		/* verdict-cache key: new on every apply, rollback, set change */
+	/*
+	 * The active fields in field order, as the classifier ANDs them
+	 * (dp/classify.h): slot i holds the i-th, slots past nslots FW_C_PROTO
+	 * (then the all-rules class, or a field already ANDed). nslots is the
+	 * number of active fields, at least 1; more than FW_SLOTS go through
+	 * the general path. Precomputed by fwctl: the program would otherwise
+	 * find them bit by bit for every packet it classifies.
+	 */
+	__u8 slot[FW_SLOTS];
+	__u8 nslots;
+	__u8 pad;
 };
-_Static_assert(sizeof(struct fw_tblcfg) == 24, "ABI");
+_Static_assert(sizeof(struct fw_tblcfg) == 32, "ABI");
 
 /*
  * The verdict cache's key (fw_vcache, a direct-mapped per-CPU array in each

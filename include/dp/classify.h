@@ -167,9 +167,6 @@ static __always_inline __u32 fw_addr_class(struct fw_pkt *pkt, __u32 gen,
 	return fw_lpm_class(pkt, tbl, field);
 }
 
-/* Active fields ANDed by the fast path; more go through all FW_NFIELDS. */
-#define FW_SLOTS	6
-
 /*
  * Word w of the AND of the six chunks; a chunk repeated from the one before
  * (fewer fields than slots) is not loaded again.
@@ -202,7 +199,8 @@ static __always_inline int fw_scan(__u64 *b0, __u64 *b1, __u64 *b2, __u64 *b3,
 {
 	int i;
 
-	if (__builtin_popcountll(sum) < 8)
+	/* one candidate word (small policies): no popcount, BPF has none */
+	if (!(sum & (sum - 1)) || __builtin_popcountll(sum) < 8)
 		goto sparse;
 	/* dense candidates: word by word, no search for the next one */
 	for (i = 0; i < FW_WORDS; i++) {
@@ -362,7 +360,8 @@ struct fw_matchreq {
  * pkt: its index, -1 if none, or FW_MATCH_CHUNKS with *mr filled for
  * fw_match_chunks() (tables of more than FW_CHUNK_RULES rules or more than
  * FW_SLOTS active fields). Only the fields some rule constrains
- * (cfg->active) are ANDed. A global function: verified once.
+ * (cfg->active, listed in cfg->slot by fwctl) are ANDed. A global function:
+ * verified once.
  */
 __noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 			     struct fw_tblcfg *cfg, struct fw_matchreq *mr)
@@ -370,7 +369,8 @@ __noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	struct fw_bits *h[FW_SLOTS];
 	__u16 cls[16] = {};
 	struct fw_dtab *dt;
-	__u32 act, flags, rem, n, nch;
+	__u32 act, flags, n, nch;
+	bool all;
 	int i;
 
 	if (!pkt || !cfg || !mr)
@@ -421,24 +421,23 @@ __noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 	cls[FW_C_CT] = dt->ct[pkt->ct & 3];
 
 	/* the class entries of the active fields, in slots */
-	rem = act;
 #pragma unroll
 	for (i = 0; i < FW_SLOTS; i++) {
-		__u32 f = rem ? fw_ctz64(rem) : FW_C_PROTO;	/* all-rules class */
+		__u32 f = cfg->slot[i];
 		__u32 k;
 
-		rem &= rem - 1;
 		mr->id[i] = cls[f & 15];
 		k = gen * FW_MAX_CLASSES + cls[f & 15];
 		h[i] = bpf_map_lookup_elem(&FW_MAP_CLS, &k);
 		if (!h[i])
 			return -1;
 	}
-	n = act ? __builtin_popcount(act) : 1;
+	n = cfg->nslots;
+	all = n > FW_SLOTS;	/* more than FW_SLOTS: every field, in field order */
 #ifdef FW_TEST_AND_ALL		/* tests: every table through the general path */
-	rem = 1;
+	all = true;
 #endif
-	if (n <= FW_SLOTS && nch <= 1 && !rem) {	/* most tables: inline */
+	if (nch <= 1 && !all) {	/* most tables: inline */
 		__u64 sum = ~0ULL;
 
 #pragma unroll
@@ -449,7 +448,7 @@ __noinline int fw_match_fast(struct fw_pkt *pkt, __u32 gen, __u32 tbl,
 		return fw_scan_h(h, n, sum);
 	}
 
-	if (rem) {		/* more than FW_SLOTS: every field, in field order */
+	if (all) {
 		n = FW_NFIELDS;
 #pragma unroll
 		for (i = 0; i < FW_NFIELDS; i++)

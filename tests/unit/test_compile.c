@@ -212,6 +212,39 @@ static void test_max_rules(void **state)
 }
 
 /*
+ * The classifier's slots (fw_tblcfg.slot, .nslots): no field constrained is
+ * one slot of the all-rules class; more than FW_SLOTS fields are counted,
+ * the first FW_SLOTS listed (the program then ANDs every field).
+ */
+static void test_slots(void **state)
+{
+	struct fw_policy pol = { 0 };
+	struct fw_tables t;
+
+	parse_ok("{\"version\":1,\"default\":\"pass\",\"rules\":["
+		 "{\"action\":\"drop\"}]}", &pol);
+	compile_ok(&pol, &t);
+	assert_int_equal(t.dir[0].active, 0);
+	assert_int_equal(t.dir[0].nslots, 1);
+	assert_memory_equal(t.dir[0].slot, ((uint8_t[FW_SLOTS]){ 0 }), FW_SLOTS);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+
+	parse_ok("{\"version\":1,\"default\":\"pass\",\"rules\":["
+		 "{\"action\":\"drop\",\"src\":\"198.18.0.0/15\",\"dst\":\"192.0.2.0/24\","
+		 "\"protocol\":\"tcp\",\"src_port\":\"1024-65535\",\"dst_port\":22,"
+		 "\"tcp_flags\":[\"syn\"]},"
+		 "{\"action\":\"pass\",\"vlan\":5}]}", &pol);
+	compile_ok(&pol, &t);
+	assert_int_equal(t.dir[0].nslots, 7);
+	assert_memory_equal(t.dir[0].slot, ((uint8_t[FW_SLOTS]){ FW_C_PROTO, FW_C_SPORT,
+			    FW_C_DPORT, FW_C_SRC, FW_C_DST, FW_C_TCPFLAGS }), FW_SLOTS);
+	fw_tables_free(&t);
+	fw_policy_free(&pol);
+	(void)state;
+}
+
+/*
  * IPv4 addresses: the multibit trie when its blocks fit (prefixes of every
  * length, nested), the LPM trie when they do not (a /32 in each of 7000
  * different /24s needs 7000 third-level blocks, more than FW_A4_POOL), and
@@ -236,6 +269,10 @@ static void test_addr4_tables(void **state)
 	assert_true(t.dir[0].flags & FW_TF_SRC4);
 	assert_false(t.dir[0].flags & (FW_TF_DST | FW_TF_DST4));
 	assert_int_equal(t.dir[0].active, 1u << FW_C_SRC | 1u << FW_C_DPORT | 1u << FW_C_PROTO);
+	/* the classifier's slots: the active fields in field order, then proto */
+	assert_int_equal(t.dir[0].nslots, 3);
+	assert_memory_equal(t.dir[0].slot, ((uint8_t[FW_SLOTS]){ FW_C_PROTO, FW_C_DPORT,
+			    FW_C_SRC, FW_C_PROTO, FW_C_PROTO, FW_C_PROTO }), FW_SLOTS);
 	assert_int_equal(t.n_a4child, 2);	/* 198.18.7 and its /25, /32 */
 	p = pkt4("198.18.7.10", "192.0.2.1", 17, 9, 9);
 	expect(&pol, &t, 0, &p, 0);
@@ -365,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_max_rules),
 		cmocka_unit_test(test_addr4_tables),
+		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_random_small),
 		cmocka_unit_test(test_random_large),
 		cmocka_unit_test(test_random_chunks),
